@@ -1,0 +1,39 @@
+"""Confidence intervals for accuracies. Pure functions, no heavy imports."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+Z95 = 1.959963984540054
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion; well-behaved near 0, 1 and small n."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def mean_interval(values: Sequence[float], z: float = Z95) -> tuple[float, float]:
+    """Normal-approximation interval for the mean of bounded scores (e.g. token F1)."""
+    n = len(values)
+    if n == 0:
+        return (0.0, 1.0)
+    mean = sum(values) / n
+    if n == 1:
+        return (mean, mean)
+    var = sum((v - mean) ** 2 for v in values) / (n - 1)
+    half = z * math.sqrt(var / n)
+    return (mean - half, mean + half)
+
+
+def score_interval(values: Sequence[float]) -> tuple[float, float]:
+    """Wilson for right/wrong scores, normal approximation otherwise."""
+    if all(v in (0.0, 1.0) for v in values):
+        return wilson_interval(int(sum(values)), len(values))
+    return mean_interval(values)

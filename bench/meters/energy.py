@@ -1,0 +1,135 @@
+"""Energy and CO2 of a block, from codecarbon's offline tracker, labelled by how it was got.
+
+On machines without RAPL or NVML (like the VMs this project is developed on) codecarbon
+*estimates* CPU power from load and a TDP table and RAM power from a constant, so the energy
+is nearly run time × a constant. Each component carries its own provenance and the total is
+an estimate as soon as any component is.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bench.records import Measurement
+
+MEASURED_CPU_MODES = {
+    "intel_rapl": "rapl",
+    "intel_power_gadget": "power-gadget",
+    "windows_emi": "windows-emi",
+    "powermetrics": "powermetrics",
+}
+
+
+class EnergyMeter:
+    """Context manager wrapping codecarbon's OfflineEmissionsTracker around a block.
+
+    If codecarbon fails (it is an estimate, never worth failing a run for), the meter yields
+    measurements with value None and the reason in their provenance.
+    """
+
+    def __init__(self, country_iso_code: str = "DEU", tracking_mode: str = "process"):
+        self.country_iso_code = country_iso_code
+        self.tracking_mode = tracking_mode
+        self._tracker = None
+        self._data = None
+        self._failure: str | None = None
+
+    def __enter__(self) -> EnergyMeter:
+        try:
+            from codecarbon import OfflineEmissionsTracker
+
+            logging.getLogger("codecarbon").setLevel(logging.ERROR)
+            self._tracker = OfflineEmissionsTracker(
+                country_iso_code=self.country_iso_code,
+                tracking_mode=self.tracking_mode,
+                output_methods=[],  # nothing written to disk; we keep the figures
+                log_level="error",
+                measure_power_secs=5,
+            )
+            self._tracker.start()
+        except Exception as exc:  # noqa: BLE001 - the tracker must never break a run
+            self._failure = f"codecarbon failed to start: {type(exc).__name__}"
+            self._tracker = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tracker is None:
+            return
+        try:
+            self._tracker.stop()
+            self._data = self._tracker.final_emissions_data
+        except Exception as exc:  # noqa: BLE001
+            self._failure = f"codecarbon failed to stop: {type(exc).__name__}"
+
+    def _component_provenance(self) -> dict[str, str]:
+        """Provenance per component from the hardware codecarbon actually used."""
+        prov = {"ram": "estimated:codecarbon-ram-constant"}
+        for hw in getattr(self._tracker, "_hardware", []):
+            kind = type(hw).__name__
+            if kind == "CPU":
+                mode = getattr(hw, "_mode", "unknown")
+                prov["cpu"] = (
+                    f"measured:{MEASURED_CPU_MODES[mode]}"
+                    if mode in MEASURED_CPU_MODES
+                    else f"estimated:codecarbon-{mode}"
+                )
+            elif kind in {"GPU", "AllGPUDevices"}:
+                prov["gpu"] = "measured:nvml"
+        return prov
+
+    def measurements(self, prefix: str = "") -> list[Measurement]:
+        """Energy (kWh) total and per component, and CO2 (kg), each with provenance."""
+        if self._data is None:
+            why = self._failure or "codecarbon produced no data"
+            return [
+                Measurement(name=f"{prefix}energy", value=None, unit="kWh", provenance=why),
+                Measurement(name=f"{prefix}co2", value=None, unit="kg", provenance=why),
+            ]
+        d = self._data
+        prov = self._component_provenance()
+        total_prov = (
+            "measured:" + "+".join(p.split(":")[1] for p in prov.values())
+            if all(p.startswith("measured") for p in prov.values())
+            else "estimated:codecarbon("
+            + ", ".join(f"{k}={v.split(':')[1]}" for k, v in prov.items())
+            + ")"
+        )
+        out = [
+            Measurement(
+                name=f"{prefix}energy",
+                value=d.energy_consumed,
+                unit="kWh",
+                provenance=total_prov,
+                detail={
+                    "cpu_kwh": d.cpu_energy,
+                    "ram_kwh": d.ram_energy,
+                    "gpu_kwh": d.gpu_energy,
+                    "cpu_power_w": round(d.cpu_power, 3),
+                    "ram_power_w": round(d.ram_power, 3),
+                    "duration_s": round(d.duration, 3),
+                    "tracking_mode": self.tracking_mode,
+                },
+            ),
+            Measurement(
+                name=f"{prefix}co2",
+                value=d.emissions,
+                unit="kg",
+                provenance=f"estimated:codecarbon-grid({d.country_iso_code})",
+                detail={
+                    "grid_kg_per_kwh": round(d.emissions / d.energy_consumed, 4)
+                    if d.energy_consumed
+                    else None,
+                    "energy_provenance": total_prov,
+                },
+            ),
+        ]
+        for comp, p in prov.items():
+            out.append(
+                Measurement(
+                    name=f"{prefix}energy_{comp}",
+                    value=getattr(d, f"{comp}_energy"),
+                    unit="kWh",
+                    provenance=p,
+                )
+            )
+        return out

@@ -1,0 +1,88 @@
+"""Matplotlib figures for the report, returned as inline SVG strings (no external assets)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+# Okabe–Ito palette: distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+
+TRADE_OFFS = [
+    ("latency_per_sample", "model time per sample (s)"),
+    ("energy_wh_per_1k", "energy per 1,000 samples (Wh, estimated)"),
+    ("peak_rss", "peak RSS of the model process (MiB)"),
+]
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buf.getvalue()
+    return text[text.find("<svg") :]  # drop the XML prologue so it can sit inside HTML
+
+
+def trade_off_figure(summary: pd.DataFrame) -> str | None:
+    """Accuracy against each cost, one row of panels per task, one marker per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ok = summary.dropna(subset=["accuracy"])
+    if ok.empty:
+        return None
+    tasks = list(dict.fromkeys(ok.task))
+    models = list(dict.fromkeys(summary.model))
+    style = {
+        m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]) for i, m in enumerate(models)
+    }
+    fig, axes = plt.subplots(
+        len(tasks),
+        len(TRADE_OFFS),
+        squeeze=False,
+        figsize=(3.6 * len(TRADE_OFFS), 2.8 * len(tasks)),
+    )
+    for r, task in enumerate(tasks):
+        rows = ok[ok.task == task]
+        for c, (col, label) in enumerate(TRADE_OFFS):
+            ax = axes[r][c]
+            for _, row in rows.iterrows():
+                if col not in row or pd.isna(row[col]):
+                    continue
+                colour, marker = style[row.model]
+                yerr = [[row.accuracy - row.ci_low], [row.ci_high - row.accuracy]]
+                ax.errorbar(
+                    row[col],
+                    row.accuracy,
+                    yerr=yerr,
+                    fmt=marker,
+                    color=colour,
+                    markersize=7,
+                    capsize=3,
+                    label=row.model,
+                )
+            ax.set_ylim(-0.02, 1.02)
+            ax.grid(alpha=0.3)
+            ax.set_xlabel(label, fontsize=8)
+            if c == 0:
+                ax.set_ylabel(f"{task}\n{rows.metric.iloc[0]} (95 % CI)", fontsize=8)
+            ax.tick_params(labelsize=7)
+    handles = [
+        plt.Line2D([], [], color=style[m][0], marker=style[m][1], linestyle="", label=m)
+        for m in models
+    ]
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=min(4, len(models)),
+        fontsize=8,
+        bbox_to_anchor=(0.5, 1.0 + 0.12 / len(tasks)),
+        frameon=False,
+    )
+    fig.tight_layout()
+    svg = _svg(fig)
+    plt.close(fig)
+    return svg

@@ -1,0 +1,216 @@
+"""The model × task matrix: one fresh process per model, resumable, failures recorded.
+
+Everything a user can get wrong is checked before any model loads (names, limit, results
+folder, weights present). Then each model runs in its own process; the runner follows its
+progress through the cell files it writes. A cell that never got written (the process
+crashed or was killed) is recorded as an error with the end of the model's log.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.backends import REGISTRY
+from bench.config import ModelSpec, load_catalogue
+from bench.environment import git_sha, hardware, package_versions
+from bench.errors import UserError
+from bench.records import CellResult, RunInfo
+from bench.store import RunStore, check_writable, new_run_id, now_iso, open_run, write_record
+from bench.tasks import check_tasks
+from bench.weights import check_available
+from bench.worker import Job, error_cell
+
+
+@dataclass
+class RunRequest:
+    """A matrix to run, as the CLI or a test asks for it."""
+
+    models: list[str]
+    tasks: list[str]
+    limit: int | None = None
+    results_dir: Path = Path("results")
+    seed: int = 1234
+    country_iso_code: str = "DEU"
+    catalogue: Path | None = None
+    command: list[str] = field(default_factory=lambda: list(sys.argv))
+
+
+@dataclass
+class RunOutcome:
+    """Where the run went and how it ended."""
+
+    store: RunStore
+    cells: list[CellResult]
+    phase_seconds: dict[str, float]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status == "ok" for c in self.cells)
+
+
+def validate_request(req: RunRequest) -> list[ModelSpec]:
+    """Check everything a user can get wrong; return the model specs. Loads no model."""
+    if not req.models:
+        raise UserError("no models given")
+    if not req.tasks:
+        raise UserError("no tasks given")
+    if req.limit is not None and req.limit <= 0:
+        raise UserError(f"--limit must be a positive number of samples, got {req.limit}")
+    catalogue = load_catalogue(req.catalogue)
+    specs = [catalogue.get(name) for name in dict.fromkeys(req.models)]
+    check_tasks(list(dict.fromkeys(req.tasks)))
+    for spec in specs:
+        if spec.backend not in REGISTRY:
+            raise UserError(
+                f"model '{spec.name}' needs the '{spec.backend}' backend, which this version "
+                f"of slm-bench does not have yet (available: {', '.join(sorted(REGISTRY))})"
+            )
+        check_available(spec)
+    return specs
+
+
+def start_run(req: RunRequest) -> tuple[RunStore, list[ModelSpec]]:
+    """Validate, then create the run folder with its run.json."""
+    specs = validate_request(req)
+    check_writable(req.results_dir)
+    store = RunStore(req.results_dir / new_run_id())
+    store.write_info(
+        RunInfo(
+            run_id=store.run_id,
+            started_at=now_iso(),
+            command=req.command,
+            models=[s.name for s in specs],
+            model_specs=specs,
+            tasks=list(dict.fromkeys(req.tasks)),
+            limit=req.limit,
+            seed=req.seed,
+            country_iso_code=req.country_iso_code,
+            git_sha=git_sha(),
+            package_versions=package_versions(),
+            hardware=hardware(),
+        )
+    )
+    return store, specs
+
+
+def resume_run(run_dir: Path, catalogue: Path | None = None) -> tuple[RunStore, RunRequest]:
+    """Reopen a run folder; cells already ok are kept, the rest run again."""
+    store = open_run(run_dir)
+    info = store.read_info()
+    req = RunRequest(
+        models=info.models,
+        tasks=info.tasks,
+        limit=info.limit,
+        results_dir=store.root.parent,
+        seed=info.seed,
+        country_iso_code=info.country_iso_code,
+        catalogue=catalogue,
+    )
+    check_tasks(req.tasks)
+    for spec in info.model_specs:
+        check_available(spec)
+    check_writable(store.root)
+    return store, req
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Never reach for the hub at run time: weights and data must already be here.
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("HF_DATASETS_OFFLINE", "1")
+    env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    env.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    return env
+
+
+def _tail(path: Path, lines: int = 1) -> str:
+    try:
+        text = [ln for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return ""
+    return " | ".join(text[-lines:])
+
+
+def run_model(
+    store: RunStore, spec: ModelSpec, tasks: list[str], req: RunRequest, on_cell=None
+) -> None:
+    """Run `tasks` for one model in a fresh process, reporting each finished cell."""
+    job = Job(
+        run_dir=str(store.root),
+        model=spec,
+        tasks=tasks,
+        limit=req.limit,
+        seed=req.seed,
+        country_iso_code=req.country_iso_code,
+    )
+    job_path = store.root / "jobs" / f"{spec.name}.json"
+    write_record(job_path, job)
+    log = store.log_path(spec.name)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+
+    def poll() -> None:
+        for task in tasks:
+            if task not in seen and store.cell_path(spec.name, task).exists():
+                seen.add(task)
+                if on_cell:
+                    on_cell(store.read_cell(spec.name, task))
+
+    with open(log, "ab") as log_fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.worker", str(job_path)],
+            stdout=log_fh,
+            stderr=subprocess.STDOUT,
+            env=_child_env(),
+        )
+        try:
+            while proc.poll() is None:
+                poll()
+                time.sleep(0.25)
+        except BaseException:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            raise
+    poll()
+    for task in tasks:
+        if task not in seen:
+            why = _tail(log) or "no output"
+            cell = error_cell(job, task, f"model process exited with code {proc.returncode}: {why}")
+            store.write_cell(cell)
+            seen.add(task)
+            if on_cell:
+                on_cell(cell)
+
+
+def run_matrix(store: RunStore, req: RunRequest, progress=None) -> RunOutcome:
+    """Run every (model, task) cell not already ok in `store`; finish run.json."""
+    specs = {s.name: s for s in store.read_info().model_specs}
+    phases: dict[str, float] = {}
+    for name in dict.fromkeys(req.models):
+        spec = specs[name]
+        pending = [
+            t
+            for t in dict.fromkeys(req.tasks)
+            if (c := store.read_cell(name, t)) is None or c.status != "ok"
+        ]
+        if progress:
+            progress(None, skipped=len(req.tasks) - len(pending))
+        if not pending:
+            continue
+        start = time.perf_counter()
+        run_model(store, spec, pending, req, on_cell=progress)
+        phases[f"model {name}"] = time.perf_counter() - start
+    cells = store.cells()
+    info = store.read_info()
+    info.ended_at = now_iso()
+    info.status = "ok" if all(c.status == "ok" for c in cells) else "failed"
+    store.write_info(info)
+    return RunOutcome(store=store, cells=cells, phase_seconds=phases)

@@ -1,0 +1,138 @@
+"""Reading and writing `results/<run-id>/`: atomic writes, versioned records.
+
+Layout of a run folder:
+    run.json                     RunInfo
+    cells/<model>/<task>.json    CellResult, one per model × task
+    samples/<model>/<task>.jsonl SampleResult, one line per scored sample
+    logs/<model>.log             the model process's output
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from bench.errors import UserError
+from bench.records import SCHEMA_VERSION, CellResult, RunInfo, SampleResult
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_run_id() -> str:
+    """Sortable, unique run id: UTC timestamp plus 4 random hex digits."""
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder and rename, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_record(path: Path, record: BaseModel) -> None:
+    """Atomically write one record as indented JSON."""
+    atomic_write_text(path, record.model_dump_json(indent=2) + "\n")
+
+
+def check_writable(folder: Path) -> None:
+    """Fail early, before any model loads, if results cannot be written to `folder`."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-probe.")
+        os.close(fd)
+        Path(probe).unlink()
+    except OSError as exc:
+        raise UserError(f"cannot write results to {folder}: {exc.strerror or exc}") from exc
+
+
+class RunStore:
+    """One run folder under `results/`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    @property
+    def run_id(self) -> str:
+        return self.root.name
+
+    def cell_path(self, model: str, task: str) -> Path:
+        return self.root / "cells" / model / f"{task}.json"
+
+    def samples_path(self, model: str, task: str) -> Path:
+        return self.root / "samples" / model / f"{task}.jsonl"
+
+    def log_path(self, model: str) -> Path:
+        return self.root / "logs" / f"{model}.log"
+
+    def write_info(self, info: RunInfo) -> None:
+        write_record(self.root / "run.json", info)
+
+    def read_info(self) -> RunInfo:
+        path = self.root / "run.json"
+        if not path.exists():
+            raise UserError(f"{self.root} is not a run folder (no run.json)")
+        return _read(path, RunInfo)
+
+    def write_cell(self, cell: CellResult, samples: list[SampleResult] | None = None) -> None:
+        """Write the samples first, then the cell: a cell file means its samples are complete."""
+        if samples is not None:
+            lines = "".join(s.model_dump_json() + "\n" for s in samples)
+            atomic_write_text(self.samples_path(cell.model, cell.task), lines)
+        write_record(self.cell_path(cell.model, cell.task), cell)
+
+    def read_cell(self, model: str, task: str) -> CellResult | None:
+        path = self.cell_path(model, task)
+        return _read(path, CellResult) if path.exists() else None
+
+    def cells(self) -> list[CellResult]:
+        """Every cell of the run, sorted by model then task."""
+        return [_read(p, CellResult) for p in sorted(self.root.glob("cells/*/*.json"))]
+
+    def samples(self, model: str, task: str) -> list[SampleResult]:
+        path = self.samples_path(model, task)
+        if not path.exists():
+            return []
+        return [SampleResult.model_validate_json(line) for line in path.read_text().splitlines()]
+
+
+def _read(path: Path, cls: type[BaseModel]):
+    """Read one record, with one-line errors for corrupt files or other schema versions."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"cannot read {path}: {exc}") from exc
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise UserError(
+            f"{path} has schema version {version}; this slm-bench reads {SCHEMA_VERSION}"
+        )
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"invalid record {path}: {exc.errors()[0]['msg']}") from exc
+
+
+def open_run(path: str | Path) -> RunStore:
+    """A RunStore for an existing run folder (a path, or a run id under ./results)."""
+    p = Path(path)
+    if not p.exists() and (Path("results") / p).exists():
+        p = Path("results") / p
+    store = RunStore(p)
+    store.read_info()  # validates it is a run folder
+    return store

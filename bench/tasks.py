@@ -1,0 +1,101 @@
+"""Task lookup: our task folders (lm-eval YAML) plus every task in lm-eval's own registry."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bench.errors import UserError, did_you_mean
+
+
+def bundled_tasks_dir() -> Path:
+    """The repository's `tasks/` folder (next to the `bench` package)."""
+    return Path(__file__).resolve().parent.parent / "tasks"
+
+
+def include_paths() -> list[str]:
+    """Folders lm-eval should search for task YAML: ours, plus $SLM_BENCH_TASKS_PATH entries."""
+    extra = [p for p in os.environ.get("SLM_BENCH_TASKS_PATH", "").split(os.pathsep) if p]
+    return [str(bundled_tasks_dir()), *extra]
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What `tasks list` shows about one of our tasks, read from its YAML `metadata`."""
+
+    name: str
+    family: str
+    language: str
+    output_type: str
+    metric: str
+    claim: str
+    size: int | None
+    path: Path
+
+
+class _TaskYamlLoader(yaml.SafeLoader):
+    """Safe loader that tolerates lm-eval's `!function` tag (we only read metadata)."""
+
+
+_TaskYamlLoader.add_constructor("!function", lambda loader, node: loader.construct_scalar(node))
+
+
+def bundled_tasks() -> list[TaskInfo]:
+    """Our own tasks, one per YAML file that defines a `task:` name."""
+    infos = []
+    for path in sorted(bundled_tasks_dir().glob("*/*.yaml")):
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_TaskYamlLoader) or {}
+        except yaml.YAMLError as exc:
+            raise UserError(f"malformed YAML in {path}: {str(exc).splitlines()[0]}") from exc
+        if "task" not in doc:
+            continue
+        meta = doc.get("metadata") or {}
+        metrics = doc.get("metric_list") or [{}]
+        infos.append(
+            TaskInfo(
+                name=doc["task"],
+                family=path.parent.name,
+                language=str(meta.get("language", "?")),
+                output_type=str(doc.get("output_type", "?")),
+                metric=str(metrics[0].get("metric", "?")),
+                claim=str(meta.get("claim", "")),
+                size=_test_size(path.parent, doc),
+                path=path,
+            )
+        )
+    return infos
+
+
+def _test_size(folder: Path, doc: dict) -> int | None:
+    """Number of test samples, counted from the task's JSONL data file when it has one."""
+    lang = (doc.get("dataset_kwargs") or {}).get("lang")
+    path = folder / "data" / f"{lang}_{doc.get('test_split', 'test')}.jsonl"
+    if not lang or not path.exists():
+        return None
+    with open(path, encoding="utf-8") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+@lru_cache(maxsize=1)
+def task_manager():
+    """lm-eval's TaskManager with our task folders on its include path (indexing takes ~s)."""
+    from lm_eval.tasks import TaskManager
+
+    return TaskManager(include_path=include_paths(), verbosity="ERROR")
+
+
+def check_tasks(names: list[str]) -> None:
+    """Raise a did-you-mean UserError for the first task name neither we nor lm-eval know."""
+    ours = {t.name for t in bundled_tasks()}
+    unknown = [n for n in names if n not in ours]
+    if not unknown:
+        return
+    known = set(task_manager().all_tasks)
+    for name in unknown:
+        if name not in known:
+            raise did_you_mean("task", name, ours | known)

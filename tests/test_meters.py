@@ -1,0 +1,78 @@
+"""Meters on controlled work: the sampler sees a known allocation, labels are honest."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.meters import BatchLog, EnergyMeter, PeakRSSMeter, WallTimer
+
+
+def test_peak_rss_sees_a_short_lived_allocation():
+    with PeakRSSMeter(interval_s=0.005) as meter:
+        baseline = meter.peak_bytes
+        block = bytearray(200 * 1024 * 1024)  # 200 MiB, touched so it is resident
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        time.sleep(0.05)
+        del block
+    grew = (meter.peak_bytes - baseline) / 2**20
+    assert 180 < grew < 260
+    m = meter.measurement()
+    assert m.unit == "MiB" and m.provenance.startswith("measured:psutil") and m.n >= 2
+
+
+def test_wall_timer():
+    with WallTimer() as t:
+        time.sleep(0.05)
+    assert 0.04 < t.seconds < 0.5
+    assert t.measurement("x").unit == "s"
+
+
+def test_batch_log_percentiles():
+    log = BatchLog()
+    for s in [1.0, 2.0, 3.0, 4.0]:
+        log.add(s, 8)
+    m = log.measurement()
+    assert m.value == 2.5 and m.n == 4 and m.detail["max"] == 4.0
+    assert m.detail["mean_batch_size"] == 8
+    assert BatchLog().measurement() is None
+
+
+def test_energy_is_labelled_estimated_without_power_counters():
+    with EnergyMeter("DEU") as meter:
+        sum(i * i for i in range(2_000_000))
+    by_name = {m.name: m for m in meter.measurements()}
+    energy, co2 = by_name["energy"], by_name["co2"]
+    assert energy.unit == "kWh" and co2.unit == "kg"
+    assert energy.value is not None and energy.value > 0
+    assert co2.provenance == "estimated:codecarbon-grid(DEU)"
+    assert by_name["energy_ram"].provenance.startswith("estimated")
+    if not Path("/sys/class/powercap/intel-rapl").exists():
+        # No RAPL: CPU power is modelled, so the total must never claim to be measured.
+        assert energy.provenance.startswith("estimated:codecarbon")
+        assert by_name["energy_cpu"].provenance.startswith("estimated")
+    assert 0.1 < co2.detail["grid_kg_per_kwh"] < 1.0
+
+
+def test_energy_failure_is_reported_not_raised(monkeypatch):
+    import codecarbon
+
+    def boom(*a, **k):
+        raise RuntimeError("no")
+
+    monkeypatch.setattr(codecarbon, "OfflineEmissionsTracker", boom)
+    with EnergyMeter() as meter:
+        pass
+    energy = meter.measurements()[0]
+    assert energy.value is None and "failed" in energy.provenance
+
+
+@pytest.mark.parametrize("interval", [0.02])
+def test_sampler_thread_stops(interval):
+    import threading
+
+    before = threading.active_count()
+    with PeakRSSMeter(interval_s=interval):
+        pass
+    assert threading.active_count() == before

@@ -1,0 +1,91 @@
+"""Results store: atomic writes, round trips, and clear errors for foreign or corrupt files."""
+
+import json
+
+import pytest
+
+from bench.errors import UserError
+from bench.records import CellResult, HardwareInfo, Measurement, MetricValue, RunInfo
+from bench.store import RunStore, atomic_write_text, check_writable, open_run
+
+
+def _info(run_id="r1"):
+    return RunInfo(
+        run_id=run_id,
+        started_at="t",
+        command=["x"],
+        models=["m"],
+        tasks=["t"],
+        limit=3,
+        seed=1,
+        country_iso_code="DEU",
+        git_sha=None,
+        package_versions={},
+        hardware=HardwareInfo(
+            cpu_model="c",
+            cpu_cores_logical=2,
+            cpu_cores_physical=1,
+            ram_total_gib=1.0,
+            platform="p",
+        ),
+    )
+
+
+def test_cell_round_trip(tmp_path):
+    store = RunStore(tmp_path / "r1")
+    store.write_info(_info())
+    cell = CellResult(
+        run_id="r1",
+        model="m",
+        task="t",
+        status="ok",
+        primary_metric="acc",
+        metrics=[MetricValue(name="acc", value=0.5, n=4)],
+        measurements=[
+            Measurement(name="wall_time", value=1.0, unit="s", provenance="measured:perf_counter")
+        ],
+    )
+    store.write_cell(cell, samples=[])
+    assert store.cells() == [cell]
+    assert store.read_cell("m", "t").metric().value == 0.5
+    assert open_run(tmp_path / "r1").run_id == "r1"
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path):
+    atomic_write_text(tmp_path / "a.json", "{}")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_other_schema_version_is_refused(tmp_path):
+    store = RunStore(tmp_path / "r1")
+    store.write_info(_info())
+    data = json.loads((tmp_path / "r1" / "run.json").read_text())
+    data["schema_version"] = 99
+    (tmp_path / "r1" / "run.json").write_text(json.dumps(data))
+    with pytest.raises(UserError, match="schema version 99"):
+        store.read_info()
+
+
+def test_corrupt_record_is_one_line(tmp_path):
+    (tmp_path / "r1").mkdir()
+    (tmp_path / "r1" / "run.json").write_text("{not json")
+    with pytest.raises(UserError, match="cannot read"):
+        open_run(tmp_path / "r1")
+
+
+def test_not_a_run_folder(tmp_path):
+    with pytest.raises(UserError, match="not a run folder"):
+        open_run(tmp_path)
+
+
+def test_unwritable_results_dir_is_reported(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(UserError, match="cannot write results"):
+        check_writable(blocker / "results")
+
+
+def test_estimate_flag():
+    m = Measurement(name="energy", value=1.0, unit="kWh", provenance="estimated:codecarbon")
+    assert m.is_estimate
+    assert not Measurement(name="x", value=1, unit="s", provenance="measured:x").is_estimate
