@@ -65,6 +65,10 @@ def trade_off_figure(summary: pd.DataFrame) -> str | None:
                     label=row.model,
                 )
             ax.set_ylim(-0.02, 1.02)
+            values = rows[col].dropna() if col in rows else []
+            if len(values):
+                # From zero, so small differences are not blown up; headroom for markers.
+                ax.set_xlim(0, float(values.max()) * 1.15 or 1.0)
             ax.grid(alpha=0.3)
             ax.set_xlabel(label, fontsize=8)
             if c == 0:

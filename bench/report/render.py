@@ -72,7 +72,6 @@ def build_context(store: RunStore) -> dict:
                 "energy": _fmt(r.get("energy_wh_per_1k"), 2),
                 "co2": _fmt(r.get("co2_g_per_1k"), 2),
                 "load_time": _fmt(r.get("load_time"), 1),
-                "wall_time": _fmt(r.get("wall_time"), 1),
             }
         )
     examples = []
