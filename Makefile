@@ -6,19 +6,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.slm-bench-setup
 
 MODELS  ?= smollm2-135m-instruct,gemma3-270m
-TASKS   ?= citizen_requests_de,citizen_requests_en,short_answers_de,short_answers_en
+SUITE   ?= default
+TASKS   ?=
 LIMIT   ?=
 RUN     ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup bench test report lint clean
+.PHONY: help setup bench test report history ci-regress baseline-ci lint clean
 
 help: ## show this help
 	@echo "slm-bench — is a small language model good enough, and at what cost?"
 	@echo
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: MODELS=a,b TASKS=x,y LIMIT=N (bench), RUN=results/<id> (report)"
+	@echo "Variables: MODELS=a,b SUITE=name or TASKS=x,y, LIMIT=N (bench); RUN=results/<id> (report)"
 
 setup: $(STAMP) ## create .venv, install slm-bench and the embedded models
 
@@ -35,14 +36,31 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/slm-bench models prepare
 	@touch $(STAMP)
 
-bench: setup ## run MODELS × TASKS (default: both embedded models, starter tasks) and write the report
-	$(BIN)/slm-bench run --models $(MODELS) --tasks $(TASKS) $(if $(LIMIT),--limit $(LIMIT))
+bench: setup ## run MODELS × SUITE (default: both embedded models, suite 'default') and write the report
+	$(BIN)/slm-bench run --models $(MODELS) $(if $(TASKS),--tasks $(TASKS),--suite $(SUITE)) $(if $(LIMIT),--limit $(LIMIT))
 
 test: setup ## run the test suite (unit + end-to-end on the embedded models)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 report: setup ## re-render the report of RUN=results/<run-id> (default: the newest run)
 	$(BIN)/slm-bench report $(or $(RUN),$(lastword $(sort $(wildcard results/2*))))
+
+history: setup ## trend page over all runs in results/ (reports/history.html)
+	$(BIN)/slm-bench history results --out reports/history.html
+
+CI_RUN_ARGS := --models $(MODELS) --suite quick --limit 3 --results-dir results/ci --reports-dir reports/ci
+
+ci-regress: setup ## quick suite on the embedded models, gated against results/baselines/ci-quick.json
+	rm -rf results/ci
+	$(BIN)/slm-bench run $(CI_RUN_ARGS)
+	$(BIN)/slm-bench compare results/baselines/ci-quick.json $$(ls -d results/ci/2* | tail -n 1) \
+	  --thresholds results/baselines/ci-thresholds.yaml \
+	  --markdown reports/ci/compare.md --junit reports/ci/compare.xml
+
+baseline-ci: setup ## re-record the CI baseline (after a deliberate change to tasks or models)
+	rm -rf results/ci
+	$(BIN)/slm-bench run $(CI_RUN_ARGS) --no-report
+	$(BIN)/slm-bench baseline save $$(ls -d results/ci/2* | tail -n 1) --out results/baselines/ci-quick.json
 
 lint: setup ## ruff check
 	$(BIN)/ruff check bench tests tasks

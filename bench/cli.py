@@ -10,12 +10,7 @@ from pathlib import Path
 from bench.errors import UserError
 
 DEFAULT_MODELS = ["smollm2-135m-instruct", "gemma3-270m"]
-DEFAULT_TASKS = [
-    "citizen_requests_de",
-    "citizen_requests_en",
-    "short_answers_de",
-    "short_answers_en",
-]
+DEFAULT_SUITE = "default"
 
 
 def _csv(value: str) -> list[str]:
@@ -50,12 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--tasks",
         type=_csv,
-        default=DEFAULT_TASKS,
-        help="comma-separated task names: ours or any lm-eval task "
-        f"(default: {','.join(DEFAULT_TASKS)})",
+        default=None,
+        help="comma-separated task names: ours or any lm-eval task (overrides --suite)",
     )
     run.add_argument(
-        "--limit", type=_limit, default=None, help="evaluate only the first N samples of each task"
+        "--suite",
+        default=None,
+        help=f"named task group from tasks/suites.yaml (default: {DEFAULT_SUITE}); "
+        "see `slm-bench tasks list`",
+    )
+    run.add_argument(
+        "--limit",
+        type=_limit,
+        default=None,
+        help="evaluate only the first N samples of each task (overrides the suite's limit)",
     )
     run.add_argument(
         "--results-dir",
@@ -94,6 +97,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="output file (default: reports/<run-id>/index.html)"
     )
 
+    comp = sub.add_parser(
+        "compare",
+        help="compare a candidate run with a baseline; exit 1 on regression",
+        description="Compare per model × task × metric. Exit codes: 0 no regression, "
+        "1 regression, 2 usage or input error.",
+    )
+    comp.add_argument("baseline", type=Path, help="baseline file or run folder")
+    comp.add_argument("candidate", type=Path, help="candidate run folder (or baseline file)")
+    comp.add_argument(
+        "--thresholds",
+        type=Path,
+        default=None,
+        help="YAML overriding alpha and per-figure thresholds",
+    )
+    comp.add_argument("--markdown", type=Path, default=None, help="also write Markdown here")
+    comp.add_argument("--junit", type=Path, default=None, help="also write JUnit XML here")
+    comp.add_argument("--all", action="store_true", help="show unchanged rows too")
+
+    hist = sub.add_parser("history", help="trend page over many runs (HTML)")
+    hist.add_argument(
+        "results",
+        type=Path,
+        nargs="?",
+        default=Path("results"),
+        help="folder of run folders (default: results)",
+    )
+    hist.add_argument("--out", type=Path, default=Path("reports") / "history.html")
+    hist.add_argument(
+        "--reports-dir",
+        type=Path,
+        default=Path("reports"),
+        help="where the runs' reports are, for the links (default: reports)",
+    )
+
+    base = sub.add_parser("baseline", help="committable baselines of runs")
+    base_sub = base.add_subparsers(dest="verb", metavar="VERB", required=True)
+    save = base_sub.add_parser("save", help="write the compact baseline of a run")
+    save.add_argument("run", type=Path, help="run folder (or run id under ./results)")
+    save.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output file (default: results/baselines/<run-id>.json)",
+    )
+
     models = sub.add_parser("models", help="the model catalogue")
     models_sub = models.add_subparsers(dest="verb", metavar="VERB", required=True)
     mlist = models_sub.add_parser("list", help="print the catalogue as a table")
@@ -103,7 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     tasks = sub.add_parser("tasks", help="the bundled tasks")
     tasks_sub = tasks.add_subparsers(dest="verb", metavar="VERB", required=True)
-    tasks_sub.add_parser("list", help="print the bundled tasks as a table")
+    tasks_sub.add_parser("list", help="print the bundled tasks and suites")
+    val = tasks_sub.add_parser(
+        "validate", help="lint bundled tasks (schema, gold self-test, baselines)"
+    )
+    val.add_argument("names", nargs="*", help="tasks to check (default: all bundled tasks)")
     return parser
 
 
@@ -116,10 +168,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.resume:
         store, req = resume_run(args.resume, args.catalogue)
     else:
+        tasks, limit = args.tasks, args.limit
+        if tasks is None or args.suite:
+            from bench.suites import resolve_suite
+
+            suite_tasks, suite_limit = resolve_suite(args.suite or DEFAULT_SUITE)
+            tasks = tasks or suite_tasks
+            limit = limit or suite_limit
         req = RunRequest(
             models=args.models,
-            tasks=args.tasks,
-            limit=args.limit,
+            tasks=tasks,
+            limit=limit,
             results_dir=args.results_dir,
             seed=args.seed,
             country_iso_code=args.country.upper(),
@@ -155,7 +214,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         path = write_report(store.root, args.reports_dir / store.run_id / "index.html")
         phases["report"] = time.perf_counter() - t1
     print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
-    failed = [c for c in outcome.cells if c.status != "ok"]
+    failed = [c for c in outcome.cells if c.status == "error"]
+    for cell in outcome.cells:
+        if cell.status == "skipped":
+            print(f"skipped: {cell.model} × {cell.task}: {cell.error}")
     for cell in failed:
         print(f"error: {cell.model} × {cell.task}: {cell.error}", file=sys.stderr)
     print(f"results: {store.root}")
@@ -177,6 +239,39 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = open_run(args.run)
     out = args.out or Path("reports") / store.run_id / "index.html"
     print(f"report: {write_report(store.root, out)}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from bench.baseline import load_snapshot
+    from bench.regress import compare, load_thresholds
+    from bench.regress_format import to_junit, to_markdown, to_text
+    from bench.store import atomic_write_text
+
+    thresholds = load_thresholds(args.thresholds)
+    result = compare(load_snapshot(args.baseline), load_snapshot(args.candidate), thresholds)
+    print(to_text(result, changed_only=not args.all))
+    if args.markdown:
+        atomic_write_text(args.markdown, to_markdown(result))
+    if args.junit:
+        atomic_write_text(args.junit, to_junit(result))
+    return 1 if result.regressions else 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from bench.history import write_history
+
+    print(f"history: {write_history(args.results, args.out, args.reports_dir)}")
+    return 0
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from bench.baseline import save_baseline
+    from bench.store import open_run
+
+    store = open_run(args.run)
+    out = args.out or Path("results") / "baselines" / f"{store.run_id}.json"
+    print(f"baseline: {save_baseline(store.root, out)}")
     return 0
 
 
@@ -215,13 +310,41 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_tasks(args: argparse.Namespace) -> int:
     from bench.tasks import bundled_tasks
 
+    if args.verb == "validate":
+        return cmd_tasks_validate(args.names or [t.name for t in bundled_tasks()])
+
     rows = [
         [t.name, t.family, t.language, str(t.size or "?"), t.output_type, t.metric, t.claim]
         for t in bundled_tasks()
     ]
     _print_table(["name", "family", "lang", "n", "type", "metric", "claim"], rows)
+    from bench.suites import load_suites, resolve_suite
+
+    print("\nSuites (--suite NAME):")
+    for name, suite in load_suites().items():
+        tasks, limit = resolve_suite(name)
+        cap = f", limit {limit}" if limit else ""
+        print(f"  {name:<9} {len(tasks)} tasks{cap}: {suite.description}")
     print("\nAny task in lm-eval's registry also works by name, e.g. --tasks arc_easy.")
     return 0
+
+
+def cmd_tasks_validate(names: list[str]) -> int:
+    from bench.tasks import check_tasks
+    from bench.validate import validate_all
+
+    check_tasks(names)
+    reports = validate_all(names)
+    rows = []
+    for r in reports:
+        figures = ", ".join(f"{k}={v:.3f}" for k, v in r.figures.items())
+        rows.append([r.task, str(r.n), "ok" if r.ok else "FAIL", figures])
+    _print_table(["task", "n", "check", "baselines and figures"], rows)
+    failed = [r for r in reports if not r.ok]
+    for r in failed:
+        for problem in r.problems:
+            print(f"{r.task}: {problem}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _print_table(header: list[str], rows: list[list[str]]) -> None:
@@ -230,7 +353,15 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=False)).rstrip())
 
 
-COMMANDS = {"run": cmd_run, "report": cmd_report, "models": cmd_models, "tasks": cmd_tasks}
+COMMANDS = {
+    "run": cmd_run,
+    "report": cmd_report,
+    "compare": cmd_compare,
+    "baseline": cmd_baseline,
+    "history": cmd_history,
+    "models": cmd_models,
+    "tasks": cmd_tasks,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from bench.environment import git_sha, hardware, package_versions
 from bench.errors import UserError
 from bench.records import CellResult, RunInfo
 from bench.store import RunStore, check_writable, new_run_id, now_iso, open_run, write_record
-from bench.tasks import check_tasks
+from bench.tasks import bundled_tasks, check_tasks
 from bench.weights import check_available
 from bench.worker import Job, error_cell
 
@@ -50,7 +50,8 @@ class RunOutcome:
 
     @property
     def ok(self) -> bool:
-        return all(c.status == "ok" for c in self.cells)
+        """No cell failed (skipped cells, e.g. input longer than the model's context, are fine)."""
+        return all(c.status != "error" for c in self.cells)
 
 
 def validate_request(req: RunRequest) -> list[ModelSpec]:
@@ -191,16 +192,36 @@ def run_model(
 
 
 def run_matrix(store: RunStore, req: RunRequest, progress=None) -> RunOutcome:
-    """Run every (model, task) cell not already ok in `store`; finish run.json."""
+    """Run every cell not yet done in `store` (errors are retried); finish run.json.
+
+    A task whose input needs more context than the model has is recorded as skipped.
+    """
     specs = {s.name: s for s in store.read_info().model_specs}
+    context_need = {t.name: t.context_tokens for t in bundled_tasks() if t.context_tokens}
     phases: dict[str, float] = {}
     for name in dict.fromkeys(req.models):
         spec = specs[name]
         pending = [
             t
             for t in dict.fromkeys(req.tasks)
-            if (c := store.read_cell(name, t)) is None or c.status != "ok"
+            if (c := store.read_cell(name, t)) is None or c.status == "error"
         ]
+        too_long = [t for t in pending if context_need.get(t, 0) > spec.context_length]
+        for task in too_long:
+            need, have = context_need[task], spec.context_length
+            reason = f"needs {need:,} tokens of context; {name} has {have:,}"
+            store.write_cell(
+                CellResult(
+                    run_id=store.run_id,
+                    model=name,
+                    task=task,
+                    status="skipped",
+                    limit=req.limit,
+                    error=reason,
+                    ended_at=now_iso(),
+                )
+            )
+        pending = [t for t in pending if t not in too_long]
         if progress:
             progress(None, skipped=len(req.tasks) - len(pending))
         if not pending:
@@ -211,6 +232,6 @@ def run_matrix(store: RunStore, req: RunRequest, progress=None) -> RunOutcome:
     cells = store.cells()
     info = store.read_info()
     info.ended_at = now_iso()
-    info.status = "ok" if all(c.status == "ok" for c in cells) else "failed"
+    info.status = "failed" if any(c.status == "error" for c in cells) else "ok"
     store.write_info(info)
     return RunOutcome(store=store, cells=cells, phase_seconds=phases)

@@ -34,6 +34,7 @@ class TaskInfo:
     metric: str
     claim: str
     size: int | None
+    context_tokens: int | None
     path: Path
 
 
@@ -44,14 +45,23 @@ class _TaskYamlLoader(yaml.SafeLoader):
 _TaskYamlLoader.add_constructor("!function", lambda loader, node: loader.construct_scalar(node))
 
 
+def _read_task_yaml(path: Path) -> dict:
+    """A task YAML with its `include:` base merged in, as lm-eval would see it."""
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_TaskYamlLoader) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"malformed YAML in {path}: {str(exc).splitlines()[0]}") from exc
+    if "include" in doc:
+        base = _read_task_yaml(path.parent / doc.pop("include"))
+        doc = {**base, **doc}
+    return doc
+
+
 def bundled_tasks() -> list[TaskInfo]:
     """Our own tasks, one per YAML file that defines a `task:` name."""
     infos = []
     for path in sorted(bundled_tasks_dir().glob("*/*.yaml")):
-        try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_TaskYamlLoader) or {}
-        except yaml.YAMLError as exc:
-            raise UserError(f"malformed YAML in {path}: {str(exc).splitlines()[0]}") from exc
+        doc = _read_task_yaml(path)
         if "task" not in doc:
             continue
         meta = doc.get("metadata") or {}
@@ -65,16 +75,18 @@ def bundled_tasks() -> list[TaskInfo]:
                 metric=str(metrics[0].get("metric", "?")),
                 claim=str(meta.get("claim", "")),
                 size=_test_size(path.parent, doc),
+                context_tokens=meta.get("context_tokens"),
                 path=path,
             )
         )
-    return infos
+    return sorted(infos, key=lambda t: (t.family, t.language, t.context_tokens or 0, t.name))
 
 
 def _test_size(folder: Path, doc: dict) -> int | None:
     """Number of test samples, counted from the task's JSONL data file when it has one."""
-    lang = (doc.get("dataset_kwargs") or {}).get("lang")
-    path = folder / "data" / f"{lang}_{doc.get('test_split', 'test')}.jsonl"
+    kwargs = doc.get("dataset_kwargs") or {}
+    lang, stem = kwargs.get("lang"), kwargs.get("data_stem", kwargs.get("lang"))
+    path = folder / "data" / f"{stem}_{doc.get('test_split', 'test')}.jsonl"
     if not lang or not path.exists():
         return None
     with open(path, encoding="utf-8") as fh:

@@ -55,7 +55,7 @@ def local_folder(spec: ModelSpec) -> Path:
     """A folder transformers (and vLLM) can load with `from_pretrained`."""
     src = spec.source
     if isinstance(src, EmbeddedSource):
-        return materialise_embedded(spec.name, src)
+        return materialise_embedded(src)
     if isinstance(src, HubSource):
         return hub_snapshot(spec)
     raise UserError(f"model '{spec.name}' is a remote API model and has no local weights")
@@ -91,16 +91,19 @@ def _gguf_path(src: EmbeddedSource, workdir: Path) -> Path:
     return Path(spec.origin).parent / src.gguf_file
 
 
-def materialise_embedded(name: str, src: EmbeddedSource) -> Path:
+def materialise_embedded(src: EmbeddedSource) -> Path:
     """Convert the embedded GGUF into a cached HF safetensors folder once; return the folder."""
-    target = cache_dir() / "models" / name
+    # Keyed by the GGUF's content, not the catalogue name: entries that differ only in how
+    # they run (dtype, context length) share one converted folder.
+    key = f"{Path(src.gguf_file).stem}-{src.sha256[:12]}{'-bos' if src.add_bos_token else ''}"
+    target = cache_dir() / "models" / key
     marker = target / MARKER
     if marker.exists():
         info = json.loads(marker.read_text())
         if info.get("gguf_sha256") == src.sha256 and info.get("converter") == CONVERTER_VERSION:
             return target
 
-    work = cache_dir() / "models" / f".{name}.partial"
+    work = cache_dir() / "models" / f".{key}.partial"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:

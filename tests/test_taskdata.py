@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.taskdata import exact_match, first_line, normalise_answer, read_jsonl, token_f1
+from bench.scoring import exact_match, first_line, normalise_answer, token_f1
+from bench.taskdata import read_jsonl
 from bench.tasks import bundled_tasks, bundled_tasks_dir
 
 TASKS = bundled_tasks_dir()
@@ -82,7 +83,7 @@ def test_short_answers_gold_is_in_context_and_scores_one(lang):
         assert wrong["exact_match"] == 0.0
 
 
-def test_task_files_have_data():
+def test_every_bundled_task_has_test_data():
     for t in bundled_tasks():
         assert Path(t.path).exists()
-        assert list((Path(t.path).parent / "data").glob(f"{t.language}_test.jsonl"))
+        assert t.size and t.size > 0, t.name

@@ -95,11 +95,12 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
         .set_index(["model", "task"])[["metric", "value", "ci_low", "ci_high", "n"]]
         .rename(columns={"value": "accuracy"})
     )
-    costs = ok[ok.kind == "cost"].pivot_table(
+    # Every metric and measurement as a column too (secondary metrics like f1, recall@k).
+    costs = ok.pivot_table(
         index=["model", "task"], columns="metric", values="value", aggfunc="first"
     )
     out = quality.join(costs, how="left").reset_index()
-    errors = df[df.status != "ok"][["model", "task", "provenance"]].rename(
+    errors = df[df.status != "ok"][["model", "task", "status", "provenance"]].rename(
         columns={"provenance": "error"}
     )
     sizes = df.drop_duplicates("model").set_index("model")[["size_class", "params_b"]]

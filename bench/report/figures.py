@@ -53,7 +53,10 @@ def trade_off_figure(summary: pd.DataFrame) -> str | None:
                 if col not in row or pd.isna(row[col]):
                     continue
                 colour, marker = style[row.model]
-                yerr = [[row.accuracy - row.ci_low], [row.ci_high - row.accuracy]]
+                yerr = [
+                    [max(0.0, row.accuracy - row.ci_low)],
+                    [max(0.0, row.ci_high - row.accuracy)],
+                ]
                 ax.errorbar(
                     row[col],
                     row.accuracy,
@@ -86,6 +89,43 @@ def trade_off_figure(summary: pd.DataFrame) -> str | None:
         bbox_to_anchor=(0.5, 1.0 + 0.12 / len(tasks)),
         frameon=False,
     )
+    fig.tight_layout()
+    svg = _svg(fig)
+    plt.close(fig)
+    return svg
+
+
+def long_context_figure(curves: pd.DataFrame) -> str | None:
+    """Score against input length, one panel per language, one line per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ran = curves.dropna(subset=["score"]) if not curves.empty else curves
+    if ran.empty:
+        return None
+    langs = sorted(ran.lang.unique())
+    models = list(dict.fromkeys(curves.model))
+    fig, axes = plt.subplots(1, len(langs), squeeze=False, figsize=(4.6 * len(langs), 3.2))
+    for ax, lang in zip(axes[0], langs, strict=True):
+        for i, model in enumerate(models):
+            g = ran[(ran.lang == lang) & (ran.model == model)]
+            if g.empty:
+                continue
+            colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
+            yerr = [(g.score - g.ci_low).clip(lower=0), (g.ci_high - g.score).clip(lower=0)]
+            ax.errorbar(g.length, g.score, yerr=yerr, color=colour, marker=marker,
+                        capsize=3, label=model)  # fmt: skip
+        ax.set_xscale("log", base=2)
+        lengths = sorted(curves.length.unique())
+        ax.set_xticks(lengths, [f"{n // 1024}k" if n >= 1024 else str(n) for n in lengths])
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel(f"nominal input length (tokens), {lang}", fontsize=8)
+        ax.set_ylabel("found (95 % CI)", fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=7)
+    axes[0][0].legend(fontsize=7, frameon=False)
     fig.tight_layout()
     svg = _svg(fig)
     plt.close(fig)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bench.analysis.families import effective_lengths, long_context_table, rag_table
 from bench.analysis.table import summary, tidy
-from bench.report.figures import trade_off_figure
+from bench.report.figures import long_context_figure, trade_off_figure
 from bench.store import RunStore, atomic_write_text, open_run
 
 EXAMPLES_PER_CELL = 5
@@ -19,6 +20,12 @@ def _fmt(value, digits: int = 2, suffix: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value:,.{digits}f}{suffix}"
+
+
+def _fmt_len(value) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{int(value):,}"
 
 
 def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
@@ -62,6 +69,7 @@ def build_context(store: RunStore) -> dict:
                 "params_b": _fmt(r.params_b, 3) if r.params_b == r.params_b else "?",
                 "ok": ok,
                 "error": r.get("error"),
+                "status": r.get("status") if isinstance(r.get("status"), str) else "ok",
                 "metric": r.get("metric"),
                 "accuracy": _fmt(r.get("accuracy"), 3),
                 "ci": f"{_fmt(r.get('ci_low'), 3)}–{_fmt(r.get('ci_high'), 3)}" if ok else "",
@@ -81,10 +89,31 @@ def build_context(store: RunStore) -> dict:
         samples = store.samples(cell.model, cell.task)[:EXAMPLES_PER_CELL]
         examples.append({"model": cell.model, "task": cell.task, "samples": samples})
     energy_prov = _provenance(store, "energy")
+    curves = long_context_table(table) if not table.empty else pd.DataFrame()
+    effective = effective_lengths(curves)
+    rag = rag_table(table) if not table.empty else pd.DataFrame()
     return {
         "info": info,
         "rows_by_task": rows_by_task,
         "figure_svg": trade_off_figure(table) if not table.empty else None,
+        "long_context_svg": long_context_figure(curves),
+        "effective": [
+            {
+                **r,
+                "effective_length": _fmt_len(r["effective_length"]),
+                "longest_run": _fmt_len(r["longest_run"]),
+                "skipped_from": _fmt_len(r["skipped_from"]),
+            }
+            for r in effective.to_dict("records")
+        ],
+        "rag": [
+            {
+                "model": r["model"],
+                "lang": r["lang"],
+                **{k: _fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")},
+            }
+            for r in rag.to_dict("records")
+        ],
         "examples": examples,
         "energy_provenance": energy_prov,
         "energy_is_estimate": any(p.startswith("estimated") for p in energy_prov),

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from bench.taskdata import exact_match, first_line, jsonl_splits, token_f1
+from bench.scoring import short_answer_scores
+from bench.taskdata import jsonl_splits
 
 
 def load(lang: str, **_metadata):
@@ -12,6 +13,4 @@ def load(lang: str, **_metadata):
 
 def process_results(doc: dict, results: list[str]) -> dict[str, float]:
     """Exact match and token F1 of the first answer line against the answer and its aliases."""
-    prediction = first_line(results[0])
-    golds = [doc["answer"], *doc.get("aliases", [])]
-    return {"exact_match": exact_match(prediction, golds), "f1": token_f1(prediction, golds)}
+    return short_answer_scores(doc, results)

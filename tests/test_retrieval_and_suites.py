@@ -1,0 +1,72 @@
+"""BM25 ranking, suites, and the long-context generator's reproducibility."""
+
+import subprocess
+import sys
+
+import pytest
+
+from bench.errors import UserError
+from bench.retrieval import BM25, tokenize
+from bench.suites import load_suites, resolve_suite
+from bench.tasks import bundled_tasks
+
+from .conftest import REPO
+
+
+def test_tokenize_drops_stop_words_and_case():
+    assert tokenize("Wie viel kostet der Reisepass?") == ["viel", "kostet", "reisepass"]
+
+
+def test_bm25_ranks_the_matching_document_first():
+    docs = ["Der Reisepass kostet 70 Euro.", "Der Personalausweis kostet 37 Euro.",
+            "Die Bibliothek öffnet um 9 Uhr."]  # fmt: skip
+    index = BM25(docs)
+    assert index.top_k("Was kostet ein Reisepass?", 2)[0] == 0
+    assert index.top_k("Wann öffnet die Bibliothek?", 1) == [2]
+    # Ties are broken by position, so retrieval is deterministic.
+    assert index.top_k("nichts passt", 3) == [0, 1, 2]
+
+
+def test_every_suite_resolves_to_known_bundled_tasks():
+    ours = {t.name for t in bundled_tasks()}
+    for name in load_suites():
+        tasks, limit = resolve_suite(name)
+        assert tasks and set(tasks) <= ours, name
+        assert limit is None or limit > 0
+    full, _ = resolve_suite("full")
+    assert len(full) == len(set(full))
+    assert set(resolve_suite("civic-de")[0]) <= set(full)
+
+
+def test_unknown_suite_suggests():
+    with pytest.raises(UserError, match="did you mean quick"):
+        resolve_suite("quik")
+
+
+def test_long_context_files_are_reproducible_byte_for_byte():
+    gen = REPO / "tasks" / "long_context" / "generate.py"
+    result = subprocess.run([sys.executable, str(gen), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_long_context_tasks_cover_doubling_lengths():
+    lengths = sorted({t.context_tokens for t in bundled_tasks() if t.context_tokens})
+    assert lengths == [512 * 2**i for i in range(7)]
+
+
+def test_long_context_sample_has_one_asked_needle_among_three():
+    sys.path.insert(0, str(REPO / "tasks" / "long_context"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    row = generate.sample("en", 1024, 3)
+    assert row["context"].count("access code") == 3
+    assert row["context"].count(row["answer"]) == 1
+    assert generate.sample("en", 1024, 3) == row
+
+
+def test_extraction_files_are_reproducible_byte_for_byte():
+    gen = REPO / "tasks" / "extraction" / "generate.py"
+    result = subprocess.run([sys.executable, str(gen), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
