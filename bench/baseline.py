@@ -1,0 +1,151 @@
+"""Compact, committable snapshots of a run: what `compare` needs and nothing more.
+
+A snapshot keeps, per cell, the headline metric with its interval, the cost figures, and the
+per-sample scores keyed by lm-eval's document hash (no texts, no predictions), so paired
+tests work between a committed baseline and a new run. A run folder is turned into the same
+shape on the fly, so either side of a comparison can be a run or a baseline file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bench.errors import UserError
+from bench.records import HardwareInfo
+from bench.store import RunStore, atomic_write_text, now_iso
+
+BASELINE_SCHEMA = 1
+COST_FIGURES = ["latency_per_sample", "tokens_per_s", "peak_rss", "energy", "co2", "load_time"]
+
+
+class SnapshotFigure(BaseModel):
+    """One cost figure of a cell."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: float | None
+    unit: str
+    provenance: str
+
+
+class SnapshotCell(BaseModel):
+    """One model × task cell, reduced to what comparisons need."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    task: str
+    status: Literal["ok", "error", "skipped"]
+    error: str | None = None
+    metric: str | None = None
+    value: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int | None = None
+    params_b: float | None = None
+    figures: dict[str, SnapshotFigure] = Field(default_factory=dict)
+    scores: dict[str, float] = Field(
+        default_factory=dict, description="Primary-metric score per lm-eval doc hash."
+    )
+
+
+class Snapshot(BaseModel):
+    """A run, or a baseline saved from one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = BASELINE_SCHEMA
+    kind: Literal["slm-bench-baseline"] = "slm-bench-baseline"
+    run_id: str
+    created_at: str
+    source: str = Field(description="Run folder or file the snapshot came from.")
+    hardware: HardwareInfo
+    hardware_fingerprint: str
+    cells: list[SnapshotCell]
+
+    def cell(self, model: str, task: str) -> SnapshotCell | None:
+        return next((c for c in self.cells if c.model == model and c.task == task), None)
+
+
+def hardware_fingerprint(hw: HardwareInfo) -> str:
+    """Short hash of what makes timings comparable: CPU, core count, RAM, GPUs."""
+    key = json.dumps([hw.cpu_model, hw.cpu_cores_logical, round(hw.ram_total_gib), hw.gpus])
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def snapshot_from_run(store: RunStore) -> Snapshot:
+    """Reduce a run folder to a Snapshot."""
+    info = store.read_info()
+    params = {s.name: s.params_b for s in info.model_specs}
+    cells = []
+    for c in store.cells():
+        metric = c.metric()
+        figures = {
+            m.name: SnapshotFigure(value=m.value, unit=m.unit, provenance=m.provenance)
+            for m in c.measurements
+            if m.name in COST_FIGURES
+        }
+        scores = {}
+        if metric:
+            for s in store.samples(c.model, c.task):
+                if metric.name in s.scores:
+                    scores[s.doc_hash or str(s.doc_id)] = s.scores[metric.name]
+        cells.append(
+            SnapshotCell(
+                model=c.model,
+                task=c.task,
+                status=c.status,
+                error=c.error,
+                metric=metric.name if metric else None,
+                value=metric.value if metric else None,
+                ci_low=metric.ci_low if metric else None,
+                ci_high=metric.ci_high if metric else None,
+                n=metric.n if metric else None,
+                params_b=params.get(c.model),
+                figures=figures,
+                scores=scores,
+            )  # fmt: skip
+        )
+    return Snapshot(
+        run_id=info.run_id, created_at=now_iso(), source=str(store.root),
+        hardware=info.hardware, hardware_fingerprint=hardware_fingerprint(info.hardware),
+        cells=cells,
+    )  # fmt: skip
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """A Snapshot from a run folder or a baseline JSON file; one-line errors otherwise."""
+    from bench.store import open_run
+
+    p = Path(path)
+    if p.is_dir() or (not p.exists() and (Path("results") / p).is_dir()):
+        return snapshot_from_run(open_run(p))
+    if not p.exists():
+        raise UserError(f"no run folder or baseline file at {p}")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"cannot read baseline {p}: {exc}") from exc
+    if not isinstance(data, dict) or data.get("kind") != "slm-bench-baseline":
+        raise UserError(f"{p} is not an slm-bench baseline")
+    if data.get("schema_version") != BASELINE_SCHEMA:
+        raise UserError(f"{p} has baseline schema {data.get('schema_version')}; "
+                        f"this slm-bench reads {BASELINE_SCHEMA}")  # fmt: skip
+    try:
+        return Snapshot.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"invalid baseline {p}: {exc.errors()[0]['msg']}") from exc
+
+
+def save_baseline(run: str | Path, out: Path) -> Path:
+    """Write the compact baseline of a run folder to `out` (atomic)."""
+    from bench.store import open_run
+
+    snap = snapshot_from_run(open_run(run))
+    atomic_write_text(out, snap.model_dump_json(indent=1) + "\n")
+    return out

@@ -1,0 +1,225 @@
+"""Comparing two runs (or a run and a baseline) for CI regression tracking.
+
+A change counts as a regression only beyond noise:
+- accuracy: on shared samples, a paired test — exact McNemar for right/wrong scores, a paired
+  bootstrap of the mean difference otherwise — at `alpha`; without shared samples, the
+  candidate's interval lying wholly below the baseline's;
+- cost figures: a relative change beyond a threshold (noisy machines need loose ones);
+- a cell that was ok and is now an error is a regression;
+- on different hardware (fingerprint differs) only accuracy is compared, with a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bench.baseline import Snapshot, SnapshotCell
+from bench.config import read_yaml
+from bench.errors import UserError
+
+Verdict = Literal["regression", "improvement", "unchanged", "warning"]
+
+
+class FigureRule(BaseModel):
+    """How much a cost figure may move before it counts: relative, in the worse direction."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_worse: float = Field(gt=0, description="e.g. 0.25 = 25 % worse is still fine.")
+    higher_is_better: bool = False
+
+
+class Thresholds(BaseModel):
+    """Regression thresholds; the defaults suit a quiet dedicated machine."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alpha: float = Field(default=0.05, gt=0, lt=1, description="Significance of accuracy tests.")
+    figures: dict[str, FigureRule] = Field(
+        default_factory=lambda: {
+            "latency_per_sample": FigureRule(max_worse=0.25),
+            "tokens_per_s": FigureRule(max_worse=0.20, higher_is_better=True),
+            "peak_rss": FigureRule(max_worse=0.10),
+            "energy_per_sample": FigureRule(max_worse=0.25),
+        }
+    )
+
+
+def load_thresholds(path: Path | None) -> Thresholds:
+    """Defaults, or the YAML at `path` (keys it names replace the defaults)."""
+    if path is None:
+        return Thresholds()
+    data = read_yaml(path) or {}
+    try:
+        merged = Thresholds().model_dump()
+        merged["alpha"] = data.get("alpha", merged["alpha"])
+        merged["figures"].update(data.get("figures") or {})
+        extra = set(data) - {"alpha", "figures"}
+        if extra:
+            raise UserError(f"invalid {path}: unknown key {sorted(extra)[0]}")
+        return Thresholds.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UserError(f"invalid {path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
+
+
+@dataclass
+class Finding:
+    """One compared quantity of one cell."""
+
+    model: str
+    task: str
+    quantity: str
+    baseline: float | None
+    candidate: float | None
+    verdict: Verdict
+    detail: str
+
+    @property
+    def delta(self) -> float | None:
+        if self.baseline is None or self.candidate is None:
+            return None
+        return self.candidate - self.baseline
+
+
+@dataclass
+class Comparison:
+    """Everything `compare` found."""
+
+    findings: list[Finding]
+    warnings: list[str]
+    same_hardware: bool
+
+    @property
+    def regressions(self) -> list[Finding]:
+        return [f for f in self.findings if f.verdict == "regression"]
+
+
+def mcnemar_exact(b: int, c: int) -> float:
+    """Two-sided exact McNemar p-value from the discordant counts b and c."""
+    n = b + c
+    if n == 0:
+        return 1.0
+    k = min(b, c)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
+def paired_bootstrap(diffs: list[float], iters: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95 % bootstrap interval of the mean of paired differences (seeded, deterministic)."""
+    rng = random.Random(seed)
+    n = len(diffs)
+    means = sorted(sum(rng.choice(diffs) for _ in range(n)) / n for _ in range(iters))
+    return means[int(0.025 * iters)], means[int(0.975 * iters) - 1]
+
+
+def compare_accuracy(base: SnapshotCell, cand: SnapshotCell, alpha: float) -> Finding:
+    """Paired test on shared samples, else interval overlap."""
+    shared = sorted(set(base.scores) & set(cand.scores))
+    name = f"accuracy ({base.metric})"
+    if shared:
+        b_scores = [base.scores[h] for h in shared]
+        c_scores = [cand.scores[h] for h in shared]
+        b_mean, c_mean = sum(b_scores) / len(shared), sum(c_scores) / len(shared)
+        if all(v in (0.0, 1.0) for v in b_scores + c_scores):
+            lost = sum(1 for x, y in zip(b_scores, c_scores, strict=True) if x > y)
+            won = sum(1 for x, y in zip(b_scores, c_scores, strict=True) if y > x)
+            p = mcnemar_exact(lost, won)
+            significant = p < alpha
+            detail = f"McNemar p={p:.3g} on {len(shared)} shared samples ({lost} lost, {won} won)"
+        else:
+            low, high = paired_bootstrap([y - x for x, y in zip(b_scores, c_scores, strict=True)])
+            significant = high < 0 or low > 0
+            detail = f"paired bootstrap 95 % CI of Δ [{low:+.3f}, {high:+.3f}], n={len(shared)}"
+        verdict = _direction(c_mean - b_mean, significant)
+        return Finding(base.model, base.task, name, b_mean, c_mean, verdict, detail)
+    below = cand.ci_high is not None and base.ci_low is not None and cand.ci_high < base.ci_low
+    above = cand.ci_low is not None and base.ci_high is not None and cand.ci_low > base.ci_high
+    verdict = "regression" if below else "improvement" if above else "unchanged"
+    detail = "no shared samples: 95 % intervals compared"
+    return Finding(base.model, base.task, name, base.value, cand.value, verdict, detail)
+
+
+def _direction(delta: float, significant: bool) -> Verdict:
+    if not significant or delta == 0:
+        return "unchanged"
+    return "regression" if delta < 0 else "improvement"
+
+
+def _figure(cell: SnapshotCell, name: str) -> float | None:
+    if name == "energy_per_sample":
+        energy = cell.figures.get("energy")
+        return energy.value / cell.n if energy and energy.value is not None and cell.n else None
+    fig = cell.figures.get(name)
+    return fig.value if fig else None
+
+
+def compare_figure(base: SnapshotCell, cand: SnapshotCell, name: str, rule: FigureRule):
+    """Relative change of one cost figure against its threshold; None if either is missing."""
+    b, c = _figure(base, name), _figure(cand, name)
+    if b is None or c is None or b == 0:
+        return None
+    change = (c - b) / b
+    worse = -change if rule.higher_is_better else change
+    if worse > rule.max_worse:
+        verdict: Verdict = "regression"
+    elif worse < -rule.max_worse:
+        verdict = "improvement"
+    else:
+        verdict = "unchanged"
+    detail = f"{change:+.1%} (allowed: {rule.max_worse:.0%} worse)"
+    return Finding(base.model, base.task, name, b, c, verdict, detail)
+
+
+def recommended(snap: Snapshot, task: str, delta: float = 0.02) -> str | None:
+    """Default profile: the fastest model whose accuracy is within `delta` of the best.
+
+    Until requirement profiles exist this is the rule applied to flag a flipped recommendation.
+    """
+    ok = [c for c in snap.cells if c.task == task and c.status == "ok" and c.value is not None]
+    if not ok:
+        return None
+    best = max(c.value for c in ok)
+    good = [c for c in ok if c.value >= best - delta]
+    return min(good, key=lambda c: (_figure(c, "latency_per_sample") or math.inf, c.model)).model
+
+
+def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Comparison:
+    """Compare every cell present in the baseline with the candidate."""
+    same_hw = base.hardware_fingerprint == cand.hardware_fingerprint
+    warnings = []
+    if not same_hw:
+        warnings.append(
+            f"hardware differs ({base.hardware.cpu_model} vs {cand.hardware.cpu_model}): "
+            "only accuracy is compared"
+        )
+    findings: list[Finding] = []
+    for b in base.cells:
+        c = cand.cell(b.model, b.task)
+        if c is None:
+            warnings.append(f"{b.model} × {b.task} is not in the candidate")
+            continue
+        if b.status == "ok" and c.status != "ok":
+            findings.append(Finding(b.model, b.task, "status", None, None, "regression",
+                                    f"was ok, now {c.status}: {c.error}"))  # fmt: skip
+            continue
+        if b.status != "ok" or c.status != "ok":
+            continue
+        findings.append(compare_accuracy(b, c, thresholds.alpha))
+        if same_hw:
+            for name, rule in thresholds.figures.items():
+                found = compare_figure(b, c, name, rule)
+                if found:
+                    findings.append(found)
+    for task in sorted({c.task for c in base.cells}):
+        before, after = recommended(base, task), recommended(cand, task)
+        if before and after and before != after:
+            findings.append(Finding("—", task, "recommended model", None, None, "warning",
+                                    f"flipped from {before} to {after}"))  # fmt: skip
+    return Comparison(findings=findings, warnings=warnings, same_hardware=same_hw)

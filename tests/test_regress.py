@@ -1,0 +1,133 @@
+"""Regression gate: paired tests, thresholds, hardware mismatch, exit codes, formats."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from bench.baseline import Snapshot, SnapshotCell, SnapshotFigure
+from bench.records import HardwareInfo
+from bench.regress import Thresholds, compare, load_thresholds, mcnemar_exact
+from bench.regress_format import to_junit, to_markdown
+
+HW = HardwareInfo(cpu_model="AMD EPYC", cpu_cores_logical=2, cpu_cores_physical=2,
+                  ram_total_gib=23.5, platform="Linux")  # fmt: skip
+
+
+def _cell(model="m", task="t", scores=None, latency=1.0, rss=1000.0, status="ok"):
+    scores = scores if scores is not None else {f"h{i}": float(i % 2) for i in range(40)}
+    value = sum(scores.values()) / len(scores) if scores else None
+    figs = {"latency_per_sample": SnapshotFigure(value=latency, unit="s", provenance="measured:x"),
+            "peak_rss": SnapshotFigure(value=rss, unit="MiB", provenance="measured:x")}  # fmt: skip
+    return SnapshotCell(
+        model=model, task=task, status=status, metric="acc", value=value,
+        ci_low=0.0, ci_high=1.0, n=len(scores), figures=figs, scores=scores,
+    )  # fmt: skip
+
+
+def _snap(cells, fingerprint="aaa", cpu="AMD EPYC"):
+    return Snapshot(run_id="r", created_at="t", source="s",
+                    hardware=HW.model_copy(update={"cpu_model": cpu}),
+                    hardware_fingerprint=fingerprint, cells=cells)  # fmt: skip
+
+
+def test_mcnemar_known_values():
+    assert mcnemar_exact(0, 0) == 1.0
+    assert mcnemar_exact(0, 6) == pytest.approx(2 / 64)  # all six discordant one way
+    assert mcnemar_exact(3, 3) == 1.0
+
+
+def test_identical_runs_have_no_regression():
+    result = compare(_snap([_cell()]), _snap([_cell()]), Thresholds())
+    assert not result.regressions and not result.warnings
+
+
+def test_accuracy_drop_on_shared_samples_is_a_regression():
+    base = {f"h{i}": 1.0 for i in range(40)}
+    worse = {**base, **{f"h{i}": 0.0 for i in range(12)}}  # 12 lost, none won
+    result = compare(_snap([_cell(scores=base)]), _snap([_cell(scores=worse)]), Thresholds())
+    [reg] = result.regressions
+    assert reg.quantity.startswith("accuracy") and "12 lost" in reg.detail
+
+
+def test_small_accuracy_wobble_is_not_a_regression():
+    base = {f"h{i}": 1.0 for i in range(40)}
+    wobble = {**base, "h0": 0.0}
+    assert not compare(_snap([_cell(scores=base)]), _snap([_cell(scores=wobble)]),
+                       Thresholds()).regressions  # fmt: skip
+
+
+def test_latency_inside_the_band_is_fine_and_outside_is_not():
+    t = Thresholds()
+    assert not compare(_snap([_cell(latency=1.0)]), _snap([_cell(latency=1.2)]), t).regressions
+    [reg] = compare(_snap([_cell(latency=1.0)]), _snap([_cell(latency=1.5)]), t).regressions
+    assert reg.quantity == "latency_per_sample"
+
+
+def test_hardware_mismatch_warns_and_checks_accuracy_only():
+    result = compare(_snap([_cell(latency=1.0)]),
+                     _snap([_cell(latency=9.0)], fingerprint="bbb", cpu="Other CPU"),
+                     Thresholds())  # fmt: skip
+    assert not result.regressions
+    assert any("hardware differs" in w for w in result.warnings)
+    assert {f.quantity for f in result.findings} == {"accuracy (acc)"}
+
+
+def test_cell_that_now_fails_is_a_regression():
+    result = compare(_snap([_cell()]), _snap([_cell(status="error", scores={})]), Thresholds())
+    assert [f.quantity for f in result.regressions] == ["status"]
+
+
+def test_flipped_recommendation_is_flagged():
+    fast_bad = _cell(model="small", scores={f"h{i}": 0.0 for i in range(40)}, latency=0.1)
+    slow_good = _cell(model="large", scores={f"h{i}": 1.0 for i in range(40)}, latency=2.0)
+    fast_good = _cell(model="small", scores={f"h{i}": 1.0 for i in range(40)}, latency=0.1)
+    result = compare(_snap([fast_bad, slow_good]), _snap([fast_good, slow_good]), Thresholds())
+    flips = [f for f in result.findings if f.quantity == "recommended model"]
+    assert flips and "from large to small" in flips[0].detail
+
+
+def test_markdown_and_junit_outputs():
+    base = {f"h{i}": 1.0 for i in range(40)}
+    worse = {f"h{i}": 0.0 for i in range(40)}
+    result = compare(_snap([_cell(scores=base)]), _snap([_cell(scores=worse)]), Thresholds())
+    md = to_markdown(result)
+    assert "1 regression" in md and "| m | t |" in md
+    root = ET.fromstring(to_junit(result))
+    assert root.get("failures") == "1" and root.find("testcase/failure") is not None
+
+
+def test_thresholds_yaml_overrides_and_rejects_unknown_keys(tmp_path):
+    good = tmp_path / "t.yaml"
+    good.write_text("alpha: 0.01\nfigures:\n  peak_rss: {max_worse: 0.5}\n")
+    t = load_thresholds(good)
+    assert t.alpha == 0.01 and t.figures["peak_rss"].max_worse == 0.5
+    assert "latency_per_sample" in t.figures
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("alpah: 0.01\n")
+    from bench.errors import UserError
+
+    with pytest.raises(UserError, match="unknown key"):
+        load_thresholds(bad)
+
+
+def test_cli_exit_codes(cli, tmp_path):
+    base = _snap([_cell(scores={f"h{i}": 1.0 for i in range(40)})])
+    cand = _snap([_cell(scores={f"h{i}": 0.0 for i in range(40)})])
+    (tmp_path / "base.json").write_text(base.model_dump_json())
+    (tmp_path / "cand.json").write_text(cand.model_dump_json())
+    same = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "base.json"))
+    assert same.returncode == 0 and "no regression" in same.stdout
+    junit = tmp_path / "out.xml"
+    worse = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "cand.json"),
+                "--junit", str(junit), "--markdown", str(tmp_path / "out.md"))  # fmt: skip
+    assert worse.returncode == 1 and junit.exists() and (tmp_path / "out.md").exists()
+    (tmp_path / "corrupt.json").write_text("{nope")
+    corrupt = cli("compare", str(tmp_path / "corrupt.json"), str(tmp_path / "cand.json"))
+    assert corrupt.returncode == 2 and "cannot read baseline" in corrupt.stderr
+    assert "Traceback" not in corrupt.stderr
+    missing = cli("compare", str(tmp_path / "nope.json"), str(tmp_path / "cand.json"))
+    assert missing.returncode == 2 and "no run folder or baseline" in missing.stderr
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"kind": "something"}))
+    assert cli("compare", str(other), str(tmp_path / "cand.json")).returncode == 2
