@@ -12,7 +12,7 @@ LIMIT   ?=
 RUN     ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup bench test report history ci-regress baseline-ci lint clean
+.PHONY: help setup bench test report perf-check history ci-regress baseline-ci lint clean
 
 help: ## show this help
 	@echo "slm-bench — is a small language model good enough, and at what cost?"
@@ -44,6 +44,9 @@ test: setup ## run the test suite (unit + end-to-end on the embedded models)
 
 report: setup ## re-render the report of RUN=results/<run-id> (default: the newest run)
 	$(BIN)/slm-bench report $(or $(RUN),$(lastword $(sort $(wildcard results/2*))))
+
+perf-check: setup ## measure slm-bench's own overhead (ratios side by side; see bench/perf_check.py)
+	$(BIN)/python -m bench.perf_check
 
 history: setup ## trend page over all runs in results/ (reports/history.html)
 	$(BIN)/slm-bench history results --out reports/history.html

@@ -90,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue an earlier run: cells already ok are kept",
     )
     run.add_argument("--no-report", action="store_true", help="skip writing the HTML report")
+    run.add_argument(
+        "--perf",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the latency / throughput scenario per model (TTFT, TPOT, throughput); "
+        "default: as the suite says (on for 'default' and 'full')",
+    )
+    run.add_argument(
+        "--perf-config", type=Path, default=None, help="YAML overriding the scenario's sizes"
+    )
 
     report = sub.add_parser("report", help="render the HTML report of a run folder")
     report.add_argument("run", type=Path, help="run folder (or run id under ./results)")
@@ -170,11 +180,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         tasks, limit = args.tasks, args.limit
         if tasks is None or args.suite:
-            from bench.suites import resolve_suite
+            from bench.suites import load_suites, resolve_suite
 
-            suite_tasks, suite_limit = resolve_suite(args.suite or DEFAULT_SUITE)
+            name = args.suite or DEFAULT_SUITE
+            suite_tasks, suite_limit = resolve_suite(name)
             tasks = tasks or suite_tasks
             limit = limit or suite_limit
+            if args.perf is None:
+                args.perf = load_suites()[name].perf
         req = RunRequest(
             models=args.models,
             tasks=tasks,
@@ -183,6 +196,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             country_iso_code=args.country.upper(),
             catalogue=args.catalogue,
+            perf=_perf_config(args),
         )
         store, _ = start_run(req)
     phases = {"checks and setup": time.perf_counter() - t0}
@@ -214,6 +228,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         path = write_report(store.root, args.reports_dir / store.run_id / "index.html")
         phases["report"] = time.perf_counter() - t1
     print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
+    for perf in store.perf_results():
+        detail = perf.error or f"{len(perf.measurements)} measurements"
+        print(f"performance scenario {perf.model}: {perf.status} ({detail})")
     failed = [c for c in outcome.cells if c.status == "error"]
     for cell in outcome.cells:
         if cell.status == "skipped":
@@ -230,6 +247,24 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _perf_config(args: argparse.Namespace):
+    """The scenario config when --perf or --perf-config is given, else None."""
+    if args.perf is False or not (args.perf or args.perf_config):
+        return None
+    from pydantic import ValidationError
+
+    from bench.config import read_yaml
+    from bench.perf import PerfConfig
+
+    data = read_yaml(args.perf_config) if args.perf_config else {}
+    try:
+        return PerfConfig.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(map(str, err["loc"]))
+        raise UserError(f"invalid {args.perf_config}: {loc}: {err['msg']}") from exc
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -102,6 +102,24 @@ class CellResult(Record):
         return next((m for m in self.metrics if m.name == name), None)
 
 
+class PerfResult(Record):
+    """The latency / throughput scenario of one model (see `bench.perf` for definitions)."""
+
+    schema_version: int = SCHEMA_VERSION
+    run_id: str
+    model: str
+    status: CellStatus
+    error: str | None = None
+    config: dict = Field(default_factory=dict, description="The PerfConfig it ran with.")
+    measurements: list[Measurement] = Field(default_factory=list)
+    started_at: str | None = None
+    ended_at: str | None = None
+
+    def measurement(self, name: str) -> Measurement | None:
+        """The measurement called `name`, or None."""
+        return next((m for m in self.measurements if m.name == name), None)
+
+
 class HardwareInfo(Record):
     """Where the run happened; figures from different hardware are not comparable."""
 
@@ -127,6 +145,7 @@ class RunInfo(Record):
     )
     tasks: list[str]
     limit: int | None
+    perf: dict | None = Field(default=None, description="Performance scenario config, if run.")
     seed: int
     country_iso_code: str = Field(description="Grid whose carbon intensity CO2 figures use.")
     git_sha: str | None

@@ -19,6 +19,7 @@ from bench.backends import REGISTRY
 from bench.config import ModelSpec, load_catalogue
 from bench.environment import git_sha, hardware, package_versions
 from bench.errors import UserError
+from bench.perf import PerfConfig
 from bench.records import CellResult, RunInfo
 from bench.store import RunStore, check_writable, new_run_id, now_iso, open_run, write_record
 from bench.tasks import bundled_tasks, check_tasks
@@ -37,6 +38,7 @@ class RunRequest:
     seed: int = 1234
     country_iso_code: str = "DEU"
     catalogue: Path | None = None
+    perf: PerfConfig | None = None
     command: list[str] = field(default_factory=lambda: list(sys.argv))
 
 
@@ -89,6 +91,7 @@ def start_run(req: RunRequest) -> tuple[RunStore, list[ModelSpec]]:
             model_specs=specs,
             tasks=list(dict.fromkeys(req.tasks)),
             limit=req.limit,
+            perf=req.perf.model_dump() if req.perf else None,
             seed=req.seed,
             country_iso_code=req.country_iso_code,
             git_sha=git_sha(),
@@ -111,6 +114,7 @@ def resume_run(run_dir: Path, catalogue: Path | None = None) -> tuple[RunStore, 
         seed=info.seed,
         country_iso_code=info.country_iso_code,
         catalogue=catalogue,
+        perf=PerfConfig.model_validate(info.perf) if info.perf else None,
     )
     check_tasks(req.tasks)
     for spec in info.model_specs:
@@ -141,6 +145,9 @@ def run_model(
     store: RunStore, spec: ModelSpec, tasks: list[str], req: RunRequest, on_cell=None
 ) -> None:
     """Run `tasks` for one model in a fresh process, reporting each finished cell."""
+    needs_perf = req.perf is not None and (
+        (done := store.read_perf(spec.name)) is None or done.status == "error"
+    )
     job = Job(
         run_dir=str(store.root),
         model=spec,
@@ -148,6 +155,7 @@ def run_model(
         limit=req.limit,
         seed=req.seed,
         country_iso_code=req.country_iso_code,
+        perf=req.perf if needs_perf else None,
     )
     job_path = store.root / "jobs" / f"{spec.name}.json"
     write_record(job_path, job)
@@ -224,7 +232,10 @@ def run_matrix(store: RunStore, req: RunRequest, progress=None) -> RunOutcome:
         pending = [t for t in pending if t not in too_long]
         if progress:
             progress(None, skipped=len(req.tasks) - len(pending))
-        if not pending:
+        perf_done = req.perf is None or (
+            (p := store.read_perf(name)) is not None and p.status != "error"
+        )
+        if not pending and perf_done:
             continue
         start = time.perf_counter()
         run_model(store, spec, pending, req, on_cell=progress)

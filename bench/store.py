@@ -3,6 +3,7 @@
 Layout of a run folder:
     run.json                     RunInfo
     cells/<model>/<task>.json    CellResult, one per model × task
+    perf/<model>.json            PerfResult of the latency / throughput scenario
     samples/<model>/<task>.jsonl SampleResult, one line per scored sample
     logs/<model>.log             the model process's output
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from bench.errors import UserError
-from bench.records import SCHEMA_VERSION, CellResult, RunInfo, SampleResult
+from bench.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
 
 
 def now_iso() -> str:
@@ -103,6 +104,20 @@ class RunStore:
     def cells(self) -> list[CellResult]:
         """Every cell of the run, sorted by model then task."""
         return [_read(p, CellResult) for p in sorted(self.root.glob("cells/*/*.json"))]
+
+    def perf_path(self, model: str) -> Path:
+        return self.root / "perf" / f"{model}.json"
+
+    def write_perf(self, result: PerfResult) -> None:
+        write_record(self.perf_path(result.model), result)
+
+    def read_perf(self, model: str) -> PerfResult | None:
+        path = self.perf_path(model)
+        return _read(path, PerfResult) if path.exists() else None
+
+    def perf_results(self) -> list[PerfResult]:
+        """Every model's scenario result, sorted by model."""
+        return [_read(p, PerfResult) for p in sorted(self.root.glob("perf/*.json"))]
 
     def samples(self, model: str, task: str) -> list[SampleResult]:
         path = self.samples_path(model, task)

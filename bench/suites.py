@@ -20,6 +20,7 @@ class Suite(BaseModel):
     tasks: list[str] = Field(default_factory=list)
     include: list[str] = Field(default_factory=list, description="Other suites to add.")
     limit: int | None = Field(default=None, gt=0)
+    perf: bool = Field(default=False, description="Also run the latency/throughput scenario.")
 
     @model_validator(mode="after")
     def _not_empty(self) -> Suite:

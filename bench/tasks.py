@@ -98,7 +98,7 @@ def task_manager():
     """lm-eval's TaskManager with our task folders on its include path (indexing takes ~s)."""
     from lm_eval.tasks import TaskManager
 
-    return TaskManager(include_path=include_paths(), verbosity="ERROR")
+    return TaskManager(include_path=include_paths())
 
 
 def check_tasks(names: list[str]) -> None:

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict
 from bench.backends import LoadedModel, Usage, get_backend
 from bench.config import ModelSpec
 from bench.errors import UserError
-from bench.meters import EnergyMeter, PeakRSSMeter, WallTimer, current_rss_mib
-from bench.records import CellResult, Measurement
+from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
+from bench.perf import PerfConfig
+from bench.records import CellResult, Measurement, PerfResult
 from bench.store import RunStore, now_iso
 from bench.tasks import task_manager
 from bench.weights import local_folder
@@ -35,6 +36,7 @@ class Job(BaseModel):
     limit: int | None
     seed: int
     country_iso_code: str
+    perf: PerfConfig | None = None
 
 
 def one_line(exc: BaseException) -> str:
@@ -104,7 +106,12 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     store = RunStore(Path(job.run_dir))
     loaded.reset_usage()
     started = now_iso()
-    with PeakRSSMeter() as rss, EnergyMeter(job.country_iso_code) as energy, WallTimer() as wall:
+    with (
+        PeakRSSMeter() as rss,
+        GpuMeter() as gpu,
+        EnergyMeter(job.country_iso_code) as energy,
+        WallTimer() as wall,
+    ):
         outcome = evaluate_task(
             loaded.lm, task, limit=job.limit, chat=loaded.spec.chat, seed=job.seed
         )
@@ -122,6 +129,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
             rss.measurement("peak_rss"),
             *usage_measurements(loaded.usage, n),
             *energy.measurements(),
+            *gpu.measurements(),
             *load,
         ],
         started_at=started,
@@ -196,7 +204,51 @@ def run_job(job: Job) -> int:
             traceback.print_exc()
             store.write_cell(error_cell(job, task, one_line(exc)))
             failed += 1
+    if job.perf is not None and not run_perf(job, loaded):
+        failed += 1
     return 1 if failed else 0
+
+
+def run_perf(job: Job, loaded: LoadedModel) -> bool:
+    """Run the latency / throughput scenario and write its record; False if it failed."""
+    from bench.perf import run_scenario
+
+    store = RunStore(Path(job.run_dir))
+    base = {"run_id": store.run_id, "model": loaded.spec.name, "config": job.perf.model_dump()}
+    if loaded.engine is None:
+        store.write_perf(
+            PerfResult(
+                **base,
+                status="skipped",
+                ended_at=now_iso(),
+                error=f"backend '{loaded.spec.backend}' has no scenario",
+            )
+        )
+        return True
+    print("[slm-bench] performance scenario", flush=True)
+    started = now_iso()
+    try:
+        outcome = run_scenario(
+            loaded.engine, job.perf, loaded.spec.context_length, job.country_iso_code
+        )
+    except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
+        traceback.print_exc()
+        store.write_perf(
+            PerfResult(
+                **base, status="error", error=one_line(exc), started_at=started, ended_at=now_iso()
+            )
+        )
+        return False
+    store.write_perf(
+        PerfResult(
+            **base,
+            status="ok",
+            measurements=outcome.measurements,
+            started_at=started,
+            ended_at=now_iso(),
+        )
+    )
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,3 +76,17 @@ def test_sampler_thread_stops(interval):
     with PeakRSSMeter(interval_s=interval):
         pass
     assert threading.active_count() == before
+
+
+def test_gpu_meter_reads_nothing_without_cuda():
+    import torch
+
+    from bench.meters import GpuMeter
+
+    with GpuMeter() as gpu:
+        pass
+    if not torch.cuda.is_available():
+        assert gpu.measurements() == []
+    else:  # on a GPU machine the allocator figures are there, labelled measured
+        names = {m.name for m in gpu.measurements()}
+        assert {"gpu_peak_allocated", "gpu_peak_reserved"} <= names

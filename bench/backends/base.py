@@ -28,6 +28,7 @@ class LoadedModel:
     lm: Any
     usage: Usage
     info: dict[str, Any] = field(default_factory=dict)
+    engine: Any = None  # a bench.perf.PerfEngine, when the backend supports the scenario
 
     def reset_usage(self) -> Usage:
         """Start counting afresh (per task) and return the counters so far."""

@@ -53,6 +53,58 @@ def _metered_hflm_class():
     return MeteredHFLM
 
 
+FILLER = (
+    "Die Stadtverwaltung informiert über Öffnungszeiten, Gebühren und Fristen. Anträge können "
+    "online oder im Bürgerbüro gestellt werden. The council publishes its meeting minutes, "
+    "budgets and planning notices so that residents can follow local decisions. "
+)
+
+
+class HFPerfEngine:
+    """The performance scenario's view of a transformers model (see `bench.perf`)."""
+
+    def __init__(self, model, tokenizer):
+        self.model, self.tokenizer = model, tokenizer
+
+    def prompt_ids(self, n_tokens: int) -> list[int]:
+        """Exactly `n_tokens` ids of deterministic filler text."""
+        ids: list[int] = []
+        while len(ids) < n_tokens:
+            ids += self.tokenizer(FILLER, add_special_tokens=False).input_ids
+        return ids[:n_tokens]
+
+    def _generate(self, batch: list[list[int]], new_tokens: int, streamer=None) -> None:
+        import torch
+
+        ids = torch.tensor(batch, device=self.model.device)
+        with torch.inference_mode():
+            self.model.generate(
+                input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
+                max_new_tokens=new_tokens, min_new_tokens=new_tokens, streamer=streamer,
+                pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+            )  # fmt: skip
+
+    def generate_stream(self, ids: list[int], new_tokens: int, on_token) -> None:
+        from transformers.generation.streamers import BaseStreamer
+
+        class Tick(BaseStreamer):
+            prompt_seen = False
+
+            def put(self, value):
+                if not self.prompt_seen:  # generate() first puts the prompt itself
+                    self.prompt_seen = True
+                    return
+                on_token()
+
+            def end(self):
+                pass
+
+        self._generate([ids], new_tokens, streamer=Tick())
+
+    def generate_batch(self, batch: list[list[int]], new_tokens: int) -> None:
+        self._generate(batch, new_tokens)
+
+
 class HFBackend:
     """Runs a local model with transformers on CPU or CUDA, as lm-eval's `hf` model does."""
 
@@ -82,4 +134,5 @@ class HFBackend:
             "torch": torch.__version__,
             "threads": torch.get_num_threads(),
         }
-        return LoadedModel(spec=spec, lm=lm, usage=usage, info=info)
+        engine = HFPerfEngine(lm.model, lm.tokenizer)
+        return LoadedModel(spec=spec, lm=lm, usage=usage, info=info, engine=engine)

@@ -130,3 +130,40 @@ def long_context_figure(curves: pd.DataFrame) -> str | None:
     svg = _svg(fig)
     plt.close(fig)
     return svg
+
+
+def perf_figure(perf_rows: list[dict]) -> str | None:
+    """Throughput against batch size, and peak memory against input length, per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not perf_rows:
+        return None
+    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(9.2, 3.2))
+    for i, row in enumerate(perf_rows):
+        colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
+        if row["throughput"]:
+            xs, ys, lo, hi = zip(*row["throughput"], strict=True)
+            ax_t.errorbar(xs, ys, yerr=[[y - a for y, a in zip(ys, lo, strict=True)],
+                                        [b - y for y, b in zip(ys, hi, strict=True)]],
+                          color=colour, marker=marker, capsize=3, label=row["model"])  # fmt: skip
+        if row["memory"]:
+            xs, ys = zip(*row["memory"], strict=True)
+            ax_m.plot(xs, ys, color=colour, marker=marker, label=row["model"])
+    ax_t.set_xscale("log", base=2)
+    ax_t.set_xlabel("batch size (concurrent requests)", fontsize=8)
+    ax_t.set_ylabel("output tokens / s (mean, 95 % CI)", fontsize=8)
+    ax_m.set_xscale("log", base=2)
+    ax_m.set_xlabel("input length (tokens)", fontsize=8)
+    ax_m.set_ylabel("peak RSS of the model process (MiB)", fontsize=8)
+    for ax in (ax_t, ax_m):
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=7)
+    ax_t.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    svg = _svg(fig)
+    plt.close(fig)
+    return svg

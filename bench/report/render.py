@@ -10,7 +10,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bench.analysis.families import effective_lengths, long_context_table, rag_table
 from bench.analysis.table import summary, tidy
-from bench.report.figures import long_context_figure, trade_off_figure
+from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
+from bench.report.perf_view import perf_view
 from bench.store import RunStore, atomic_write_text, open_run
 
 EXAMPLES_PER_CELL = 5
@@ -32,6 +33,7 @@ def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
     """Add per-sample energy/CO2 figures so models with different n compare fairly."""
     df = df.copy()
     for col in [
+        "accuracy",
         "energy",
         "co2",
         "n",
@@ -46,6 +48,9 @@ def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
     n = df["n"].astype(float)
     df["energy_wh_per_1k"] = df["energy"].astype(float) * 1e3 / n * 1e3
     df["co2_g_per_1k"] = df["co2"].astype(float) * 1e3 / n * 1e3
+    # Energy per correct answer: what a right answer costs (undefined when none is right).
+    acc = df["accuracy"].astype(float).where(df["accuracy"].astype(float) > 0)
+    df["energy_wh_per_1k_correct"] = df["energy_wh_per_1k"] / acc
     return df
 
 
@@ -79,6 +84,7 @@ def build_context(store: RunStore) -> dict:
                 "peak_rss": _fmt(r.get("peak_rss"), 0),
                 "energy": _fmt(r.get("energy_wh_per_1k"), 2),
                 "co2": _fmt(r.get("co2_g_per_1k"), 2),
+                "energy_correct": _fmt(r.get("energy_wh_per_1k_correct"), 2),
                 "load_time": _fmt(r.get("load_time"), 1),
             }
         )
@@ -92,11 +98,14 @@ def build_context(store: RunStore) -> dict:
     curves = long_context_table(table) if not table.empty else pd.DataFrame()
     effective = effective_lengths(curves)
     rag = rag_table(table) if not table.empty else pd.DataFrame()
+    perf = perf_view(store.perf_results())
     return {
         "info": info,
         "rows_by_task": rows_by_task,
         "figure_svg": trade_off_figure(table) if not table.empty else None,
         "long_context_svg": long_context_figure(curves),
+        "perf": perf,
+        "perf_svg": perf_figure(perf["series"]),
         "effective": [
             {
                 **r,

@@ -1,0 +1,215 @@
+"""The latency / throughput scenario, run in the model process beside the accuracy tasks.
+
+Definitions (as in vLLM's benchmarks and MLPerf Inference):
+- **TTFT**, time to first token: from the call that submits the request to the arrival of
+  the first generated token (includes tokenised-prompt prefill).
+- **TPOT**, time per output token: (arrival of last token − arrival of first token) /
+  (output tokens − 1); the first token is excluded.
+- **ITL**, inter-token latency: every gap between consecutive generated tokens.
+- **E2E**, end-to-end latency: from submission to the return of the complete output.
+- **Throughput** at batch size B: B × output tokens / wall time of the batch, and B / wall
+  time in requests per second.
+Prompts have exactly the stated number of input tokens (deterministic filler text, cut by the
+model's tokenizer); outputs are forced to exactly the stated length (EOS ignored). Warm-up
+runs are excluded; each figure rests on `repetitions` runs and reports its spread.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter
+from bench.records import Measurement
+
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+       9: 2.262, 10: 2.228, 15: 2.131, 20: 2.086, 30: 2.042}  # fmt: skip
+
+
+class PerfConfig(BaseModel):
+    """What the scenario runs; the defaults fit a 2-core CPU in about two minutes a model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input_tokens: list[int] = Field(default=[128, 512, 2048])
+    output_tokens: list[int] = Field(default=[64])
+    batch_sizes: list[int] = Field(default=[1, 4, 16])
+    batch_input_tokens: int = 128
+    batch_output_tokens: int = 32
+    repetitions: int = Field(default=3, ge=1)
+    warmup: int = Field(default=1, ge=0)
+    idle_seconds: float = Field(default=3.0, ge=0, description="Idle-power baseline window.")
+
+
+@dataclass
+class StreamTiming:
+    """Timestamps of one streamed generation (perf_counter seconds)."""
+
+    start: float
+    token_times: list[float]
+    end: float
+
+    @property
+    def ttft(self) -> float:
+        return self.token_times[0] - self.start
+
+    @property
+    def tpot(self) -> float | None:
+        n = len(self.token_times)
+        return (self.token_times[-1] - self.token_times[0]) / (n - 1) if n > 1 else None
+
+    @property
+    def itls(self) -> list[float]:
+        return [b - a for a, b in zip(self.token_times, self.token_times[1:], strict=False)]
+
+    @property
+    def e2e(self) -> float:
+        return self.end - self.start
+
+
+def t_value(n: int) -> float:
+    """Two-sided 95 % Student t for n − 1 degrees of freedom (normal beyond 30)."""
+    df = n - 1
+    if df in T95:
+        return T95[df]
+    smaller = [k for k in T95 if k <= df]
+    return T95[max(smaller)] if df <= 30 else 1.96
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolation percentile (numpy's default), q in [0, 100]."""
+    data = sorted(values)
+    pos = (len(data) - 1) * q / 100
+    low, high = math.floor(pos), math.ceil(pos)
+    return data[low] + (data[high] - data[low]) * (pos - low)
+
+
+def summarise(name: str, values: Sequence[float], unit: str = "s",
+              provenance: str = "measured:perf_counter", **detail) -> Measurement:  # fmt: skip
+    """Mean with a 95 % t-interval, percentiles and coefficient of variation."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return Measurement(name=name, value=None, unit=unit, provenance=provenance, n=0)
+    mean = statistics.fmean(values)
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    half = t_value(len(values)) * sd / math.sqrt(len(values)) if len(values) > 1 else 0.0
+    return Measurement(
+        name=name, value=mean, unit=unit, provenance=provenance, n=len(values),
+        ci_low=mean - half, ci_high=mean + half,
+        detail={"p50": percentile(values, 50), "p90": percentile(values, 90),
+                "p95": percentile(values, 95), "p99": percentile(values, 99),
+                "min": min(values), "max": max(values),
+                "cv": sd / mean if mean else None, **detail},
+    )  # fmt: skip
+
+
+class PerfEngine:
+    """What a backend offers the scenario (the HF backend implements it)."""
+
+    def prompt_ids(self, n_tokens: int) -> list[int]:
+        raise NotImplementedError
+
+    def generate_stream(self, ids: list[int], new_tokens: int,
+                        on_token: Callable[[], None]) -> None:  # fmt: skip
+        raise NotImplementedError
+
+    def generate_batch(self, batch: list[list[int]], new_tokens: int) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class PerfOutcome:
+    """Measurements of the scenario, with the spread of every figure."""
+
+    measurements: list[Measurement] = field(default_factory=list)
+
+
+def stream_once(engine: PerfEngine, ids: list[int], new_tokens: int) -> StreamTiming:
+    """One streamed generation, timestamping every generated token."""
+    times: list[float] = []
+    start = time.perf_counter()
+    engine.generate_stream(ids, new_tokens, lambda: times.append(time.perf_counter()))
+    return StreamTiming(start=start, token_times=times, end=time.perf_counter())
+
+
+def _energy_net(meter: EnergyMeter, idle_w: float | None, seconds: float):
+    """Energy of a phase, and the same less the idle baseline (kWh)."""
+    energy = next(m for m in meter.measurements() if m.name == "energy")
+    if energy.value is None or idle_w is None:
+        return energy, None
+    net = max(0.0, energy.value - idle_w * seconds / 3.6e6)
+    return energy, net
+
+
+def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
+                 country: str = "DEU") -> PerfOutcome:  # fmt: skip
+    """Single-stream latency per input × output length, throughput per batch size, memory
+    per input length, energy per phase with the idle baseline subtracted."""
+    out = PerfOutcome()
+    idle_w = None
+    if cfg.idle_seconds:
+        with EnergyMeter(country) as idle:
+            time.sleep(cfg.idle_seconds)
+        e = next(m for m in idle.measurements() if m.name == "energy")
+        if e.value is not None:
+            idle_w = e.value * 3.6e6 / cfg.idle_seconds
+            out.measurements.append(Measurement(
+                name="idle_power", value=idle_w, unit="W", provenance=e.provenance,
+                detail={"window_s": cfg.idle_seconds}))  # fmt: skip
+    for n_in in [n for n in cfg.input_tokens if n < context_length]:
+        ids = engine.prompt_ids(n_in)
+        for n_out in [n for n in cfg.output_tokens if n_in + n < context_length]:
+            for _ in range(cfg.warmup):
+                stream_once(engine, ids, n_out)
+            runs: list[StreamTiming] = []
+            t0 = time.perf_counter()
+            with PeakRSSMeter() as rss, GpuMeter() as gpu, EnergyMeter(country) as energy:
+                for _ in range(cfg.repetitions):
+                    runs.append(stream_once(engine, ids, n_out))
+            seconds = time.perf_counter() - t0
+            tag = f"{n_in}in_{n_out}out"
+            where = {"input_tokens": n_in, "output_tokens": n_out}
+            out.measurements += [
+                summarise(f"ttft@{tag}", [r.ttft for r in runs], **where),
+                summarise(f"tpot@{tag}", [r.tpot for r in runs], **where),
+                summarise(f"itl@{tag}", [x for r in runs for x in r.itls], **where),
+                summarise(f"e2e@{tag}", [r.e2e for r in runs], **where),
+                rss.measurement(f"peak_rss@{tag}"),
+                *[m.model_copy(update={"name": f"{m.name}@{tag}"}) for m in gpu.measurements()],
+            ]
+            total, net = _energy_net(energy, idle_w, seconds)
+            requests, tokens = cfg.repetitions, cfg.repetitions * n_out
+            if total.value is not None:
+                out.measurements += [
+                    Measurement(name=f"energy_per_request@{tag}", value=total.value / requests,
+                                unit="kWh", provenance=total.provenance, n=requests,
+                                detail={"net_of_idle_kwh": net / requests if net else None}),
+                    Measurement(name=f"energy_per_1k_output_tokens@{tag}",
+                                value=total.value / tokens * 1000, unit="kWh",
+                                provenance=total.provenance, n=tokens),
+                ]  # fmt: skip
+    batch_ids = engine.prompt_ids(cfg.batch_input_tokens)
+    for size in cfg.batch_sizes:
+        batch = [batch_ids] * size
+        for _ in range(cfg.warmup):
+            engine.generate_batch(batch, cfg.batch_output_tokens)
+        walls = []
+        for _ in range(cfg.repetitions):
+            t0 = time.perf_counter()
+            engine.generate_batch(batch, cfg.batch_output_tokens)
+            walls.append(time.perf_counter() - t0)
+        tps = [size * cfg.batch_output_tokens / w for w in walls]
+        where = {"batch_size": size, "input_tokens": cfg.batch_input_tokens,
+                 "output_tokens": cfg.batch_output_tokens}  # fmt: skip
+        out.measurements += [
+            summarise(f"output_tokens_per_s@batch{size}", tps, unit="tokens/s", **where),
+            summarise(
+                f"requests_per_s@batch{size}", [size / w for w in walls], unit="requests/s", **where
+            ),  # fmt: skip
+        ]
+    return out

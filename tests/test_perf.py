@@ -1,0 +1,77 @@
+"""Performance metric definitions on streams with known timestamps; the scenario on a fake
+engine with controlled delays (pure timing logic; the real model runs in test_e2e)."""
+
+import time
+
+import pytest
+
+from bench.perf import PerfConfig, StreamTiming, percentile, run_scenario, summarise, t_value
+
+
+def test_stream_metrics_follow_the_definitions():
+    # Submitted at 0; tokens arrive at 0.5 (first), 0.6, 0.8, 0.9; returned at 1.0.
+    s = StreamTiming(start=0.0, token_times=[0.5, 0.6, 0.8, 0.9], end=1.0)
+    assert s.ttft == pytest.approx(0.5)
+    assert s.tpot == pytest.approx((0.9 - 0.5) / 3)  # first token excluded
+    assert s.itls == pytest.approx([0.1, 0.2, 0.1])
+    assert s.e2e == pytest.approx(1.0)
+    assert StreamTiming(0.0, [0.3], 0.4).tpot is None
+
+
+def test_percentiles_match_numpy_linear_interpolation():
+    import numpy as np
+
+    values = [0.3, 0.1, 0.7, 0.2, 0.9, 0.4]
+    for q in (50, 90, 95, 99):
+        assert percentile(values, q) == pytest.approx(np.percentile(values, q))
+
+
+def test_summary_has_mean_ci_percentiles_and_cv():
+    m = summarise("ttft", [1.0, 2.0, 3.0])
+    assert m.value == pytest.approx(2.0) and m.n == 3 and m.unit == "s"
+    half = t_value(3) * 1.0 / 3**0.5
+    assert (m.ci_low, m.ci_high) == pytest.approx((2.0 - half, 2.0 + half))
+    assert m.detail["p50"] == 2.0 and m.detail["cv"] == pytest.approx(0.5)
+    assert summarise("x", []).value is None
+
+
+class FakeEngine:
+    """Prefill takes 1 ms per input token, each output token 2 ms (sleeps, no model)."""
+
+    def prompt_ids(self, n):
+        return list(range(n))
+
+    def generate_stream(self, ids, new_tokens, on_token):
+        time.sleep(len(ids) * 0.001)
+        for _ in range(new_tokens):
+            time.sleep(0.002)
+            on_token()
+
+    def generate_batch(self, batch, new_tokens):
+        time.sleep(0.002 * new_tokens)
+
+
+def test_scenario_measures_known_delays():
+    cfg = PerfConfig(input_tokens=[20, 100], output_tokens=[10], batch_sizes=[1, 4],
+                     batch_input_tokens=10, batch_output_tokens=10, repetitions=3, warmup=1,
+                     idle_seconds=0)  # fmt: skip
+    out = {m.name: m for m in run_scenario(FakeEngine(), cfg, context_length=1000).measurements}
+    assert out["ttft@20in_10out"].value == pytest.approx(0.022, abs=0.01)
+    assert out["ttft@100in_10out"].value == pytest.approx(0.102, abs=0.02)
+    assert out["tpot@100in_10out"].value == pytest.approx(0.002, abs=0.0015)
+    assert out["e2e@20in_10out"].value == pytest.approx(0.040, abs=0.015)
+    # A batch of 4 takes as long as a batch of 1 here: four times the tokens per second.
+    ratio = out["output_tokens_per_s@batch4"].value / out["output_tokens_per_s@batch1"].value
+    assert 3.0 < ratio < 5.0
+    assert out["peak_rss@20in_10out"].unit == "MiB"
+    assert out["energy_per_request@20in_10out"].provenance.split(":")[0] in {
+        "measured",
+        "estimated",
+    }
+
+
+def test_lengths_beyond_the_context_are_not_run():
+    cfg = PerfConfig(input_tokens=[20, 5000], output_tokens=[4], batch_sizes=[1],
+                     repetitions=1, warmup=0, idle_seconds=0)  # fmt: skip
+    names = {m.name for m in run_scenario(FakeEngine(), cfg, context_length=512).measurements}
+    assert "ttft@20in_4out" in names and not any("5000in" in n for n in names)
