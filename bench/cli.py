@@ -104,7 +104,25 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="render the HTML report of a run folder")
     report.add_argument("run", type=Path, help="run folder (or run id under ./results)")
     report.add_argument(
-        "--out", type=Path, default=None, help="output file (default: reports/<run-id>/index.html)"
+        "--out",
+        type=Path,
+        default=None,
+        help="output file (default: reports/<run-id>/index.html; German adds .de: index.de.html)",
+    )
+    report.add_argument(
+        "--lang",
+        choices=["en", "de", "all"],
+        default="all",
+        help="report language (default: all — English and German files)",
+    )
+    report.add_argument(
+        "--requirements",
+        type=Path,
+        default=None,
+        help="requirements profile YAML (see examples/requirements.yaml)",
+    )
+    report.add_argument(
+        "--costs", type=Path, default=None, help="cost profile YAML (see examples/costs.yaml)"
     )
 
     comp = sub.add_parser(
@@ -222,10 +240,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar.close()
     phases.update(outcome.phase_seconds)
     if not args.no_report:
-        from bench.report import write_report
-
         t1 = time.perf_counter()
-        path = write_report(store.root, args.reports_dir / store.run_id / "index.html")
+        path, path_de = write_reports(store.root, args.reports_dir / store.run_id, ["en", "de"])
         phases["report"] = time.perf_counter() - t1
     print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
     for perf in store.perf_results():
@@ -239,7 +255,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {cell.model} × {cell.task}: {cell.error}", file=sys.stderr)
     print(f"results: {store.root}")
     if not args.no_report:
-        print(f"report: {path}")
+        print(f"report: {path} (Deutsch: {path_de})")
     if failed:
         print(
             f"{len(failed)} of {len(outcome.cells)} cells failed; "
@@ -267,13 +283,34 @@ def _perf_config(args: argparse.Namespace):
         raise UserError(f"invalid {args.perf_config}: {loc}: {err['msg']}") from exc
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def write_reports(run_dir: Path, folder: Path, langs, requirements=None, costs=None,
+                  out: Path | None = None) -> list[Path]:  # fmt: skip
+    """One report file per language: index.html (English), index.<lang>.html otherwise."""
     from bench.report import write_report
+
+    paths = []
+    for lang in langs:
+        base = out or folder / "index.html"
+        # English takes the plain name; other languages add theirs: index.de.html, r.de.html.
+        target = (
+            out
+            if out and len(langs) == 1
+            else (base if lang == "en" else base.with_suffix(f".{lang}{base.suffix}"))
+        )
+        paths.append(write_report(run_dir, target, lang, requirements, costs))
+    return paths
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bench.analysis.requirements import load_costs, load_requirements
     from bench.store import open_run
 
+    requirements, costs = load_requirements(args.requirements), load_costs(args.costs)
     store = open_run(args.run)
-    out = args.out or Path("reports") / store.run_id / "index.html"
-    print(f"report: {write_report(store.root, out)}")
+    langs = ["en", "de"] if args.lang == "all" else [args.lang]
+    folder = Path("reports") / store.run_id
+    for path in write_reports(store.root, folder, langs, requirements, costs, out=args.out):
+        print(f"report: {path}")
     return 0
 
 

@@ -19,8 +19,6 @@ import subprocess
 import sys
 import time
 
-import psutil
-
 from bench.meters import EnergyMeter, PeakRSSMeter
 
 
@@ -38,12 +36,10 @@ def _metered_stream(engine, ids, n):
 
 
 def sampler_cpu_share(seconds: float = 5.0) -> float:
-    """Share of one core the 20 ms RSS sampler uses while the process is otherwise idle."""
-    proc = psutil.Process()
-    before = sum(proc.cpu_times()[:2])
-    with PeakRSSMeter():
+    """Share of one core the 20 ms RSS sampler's thread uses (its own thread CPU time)."""
+    with PeakRSSMeter() as meter:
         time.sleep(seconds)
-    return (sum(proc.cpu_times()[:2]) - before) / seconds
+    return meter.cpu_seconds / seconds
 
 
 def parent_rss_mib() -> float:

@@ -293,3 +293,83 @@ def test_task_longer_than_the_context_is_skipped(tmp_path):
     assert store.read_cell("short-context-smollm2", "needle_en_512").status == "ok"
     skipped = store.read_cell("short-context-smollm2", "needle_en_2048")
     assert skipped.status == "skipped" and "2,048 tokens" in skipped.error
+
+
+def test_baseline_of_a_real_run_compares_clean_and_history_links_runs(matrix_run, tmp_path):
+    base, run_dir, _ = matrix_run
+    baseline = tmp_path / "baseline.json"
+    saved = run_cli("baseline", "save", str(run_dir), "--out", str(baseline))
+    assert saved.returncode == 0, saved.stderr
+    data = json.loads(baseline.read_text())
+    assert "prediction" not in baseline.read_text() and data["cells"][0]["scores"]
+    same = run_cli("compare", str(baseline), str(run_dir), "--all")
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "McNemar" in same.stdout and "no regression" in same.stdout
+    page = tmp_path / "history.html"
+    hist = run_cli("history", str(base / "results"), "--out", str(page),
+                   "--reports-dir", str(base / "reports"))  # fmt: skip
+    assert hist.returncode == 0, hist.stderr
+    html = page.read_text()
+    assert "citizen_requests_de" in html and f"{run_dir.name}/index.html" in html
+
+
+def test_performance_scenario_on_a_real_model(tmp_path):
+    cfg = tmp_path / "perf.yaml"
+    cfg.write_text("input_tokens: [32, 128]\noutput_tokens: [8]\nbatch_sizes: [1, 4]\n"
+                   "batch_input_tokens: 32\nbatch_output_tokens: 8\nrepetitions: 3\n"
+                   "idle_seconds: 1\n")  # fmt: skip
+    out_dirs = ["--results-dir", str(tmp_path / "results"), "--reports-dir",
+                str(tmp_path / "reports")]  # fmt: skip
+    result = run_cli("run", "--models", "smollm2-135m-instruct", "--tasks", "needle_en_512",
+                     "--limit", "1", "--perf-config", str(cfg), *out_dirs)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    store = open_run(_run_dir(result.stdout))
+    perf = store.read_perf("smollm2-135m-instruct")
+    assert perf.status == "ok"
+    ttft, tpot = perf.measurement("ttft@128in_8out"), perf.measurement("tpot@128in_8out")
+    e2e = perf.measurement("e2e@128in_8out")
+    assert ttft.n == 3 and 0 < ttft.value < e2e.value
+    assert 0 < tpot.value < e2e.value and perf.measurement("itl@128in_8out").n == 3 * 7
+    assert {"p50", "p90", "p95", "p99", "cv"} <= set(e2e.detail)
+    tps1 = perf.measurement("output_tokens_per_s@batch1").value
+    tps4 = perf.measurement("output_tokens_per_s@batch4").value
+    assert tps4 > tps1  # batching raises throughput
+    assert perf.measurement("idle_power").unit == "W"
+    assert perf.measurement("energy_per_request@32in_8out").provenance.startswith(
+        ("estimated", "measured")
+    )
+    html = (tmp_path / "reports" / store.run_id / "index.html").read_text()
+    assert "TTFT p50" in html and "Speed, throughput and memory" in html
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian package chromium not installed")
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_report_renders_in_headless_chromium(matrix_run, lang):
+    """Desktop and phone widths, no console errors, summary first; screenshots kept."""
+    base, run_dir, _ = matrix_run
+    name = "index.html" if lang == "en" else "index.de.html"
+    page = base / "reports" / run_dir.name / name
+    assert page.exists()
+    shots = REPO / "reports" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={base / f'chromium-{lang}'}",
+             "--enable-logging=stderr", "--v=0"]  # fmt: skip
+    for label, size in [("desktop", "1280,1600"), ("phone", "390,1600")]:
+        shot = shots / f"report-{lang}-{label}.png"
+        cmd = [*flags, f"--window-size={size}", f"--screenshot={shot}", page.as_uri()]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert shot.exists() and shot.stat().st_size > 10_000, out.stderr[-2000:]
+        console = [ln for ln in out.stderr.splitlines() if "CONSOLE" in ln]
+        assert not console, console
+    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=120).stdout  # fmt: skip
+    assert f'<html lang="{lang}">' in dom
+    main = dom[dom.index("<main>") :]
+    assert main.index('id="summary"') < main.index("<h3>")  # the summary comes first
+    verdicts = {"en": "SLM sufficient", "de": "SLM reicht aus"}
+    assert verdicts[lang] in dom or "inconclusive" in dom or "nicht eindeutig" in dom

@@ -22,4 +22,5 @@ def test_mean_interval_of_constant_scores_is_a_point():
 
 def test_score_interval_picks_wilson_for_binary_scores():
     assert score_interval([1.0, 0.0, 1.0, 1.0]) == wilson_interval(3, 4)
-    assert score_interval([0.5, 1.0]) == mean_interval([0.5, 1.0])
+    low, high = mean_interval([0.5, 1.0])
+    assert score_interval([0.5, 1.0]) == (max(0.0, low), min(1.0, high))  # F1 stays in [0, 1]

@@ -35,7 +35,11 @@ def mean_interval(values: Sequence[float], z: float = Z95) -> tuple[float, float
 
 
 def score_interval(values: Sequence[float]) -> tuple[float, float]:
-    """Wilson for right/wrong scores, normal approximation otherwise."""
+    """Wilson for right/wrong scores, normal approximation otherwise (kept inside [0, 1]
+    when the scores are, as F1 and similar are)."""
     if all(v in (0.0, 1.0) for v in values):
         return wilson_interval(int(sum(values)), len(values))
-    return mean_interval(values)
+    low, high = mean_interval(values)
+    if all(0.0 <= v <= 1.0 for v in values):
+        low, high = max(0.0, low), min(1.0, high)
+    return (low, high)

@@ -11,10 +11,30 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 TRADE_OFFS = [
-    ("latency_per_sample", "model time per sample (s)"),
-    ("energy_wh_per_1k", "energy per 1,000 samples (Wh, estimated)"),
-    ("peak_rss", "peak RSS of the model process (MiB)"),
+    ("latency_per_sample", "fig_latency"),
+    ("energy_wh_per_1k", "fig_energy"),
+    ("peak_rss", "fig_memory"),
+    ("cost_per_1k", "fig_cost"),
 ]
+DEFAULT_LABELS = {
+    "fig_latency": "model time per sample (s)",
+    "fig_energy": "energy per 1,000 samples (Wh, estimated)",
+    "fig_memory": "peak RSS of the model process (MiB)",
+    "fig_cost": "cost per 1,000 requests",
+    "fig_ci": "95 % CI",
+}
+
+
+def dominated(points: list[tuple[float, float]]) -> list[bool]:
+    """Pareto: a (cost, accuracy) point is dominated when another is at least as accurate and
+    no dearer, and strictly better in one of the two."""
+    out = []
+    for i, (c, a) in enumerate(points):
+        out.append(any(
+            j != i and a2 >= a and c2 <= c and (a2 > a or c2 < c)
+            for j, (c2, a2) in enumerate(points)
+        ))  # fmt: skip
+    return out
 
 
 def _svg(fig) -> str:
@@ -24,71 +44,53 @@ def _svg(fig) -> str:
     return text[text.find("<svg") :]  # drop the XML prologue so it can sit inside HTML
 
 
-def trade_off_figure(summary: pd.DataFrame) -> str | None:
-    """Accuracy against each cost, one row of panels per task, one marker per model."""
+def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None) -> str | None:
+    """Accuracy against each cost, one row of panels per task, one marker per model;
+    dominated models (Pareto) drawn hollow."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    labels = {**DEFAULT_LABELS, **(labels or {})}
     ok = summary.dropna(subset=["accuracy"])
     if ok.empty:
         return None
     tasks = list(dict.fromkeys(ok.task))
     models = list(dict.fromkeys(summary.model))
-    style = {
-        m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]) for i, m in enumerate(models)
-    }
-    fig, axes = plt.subplots(
-        len(tasks),
-        len(TRADE_OFFS),
-        squeeze=False,
-        figsize=(3.6 * len(TRADE_OFFS), 2.8 * len(tasks)),
-    )
+    style = {m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)])
+             for i, m in enumerate(models)}  # fmt: skip
+    axes_cols = [(col, key) for col, key in TRADE_OFFS if col in ok and ok[col].notna().any()]
+    fig, axes = plt.subplots(len(tasks), len(axes_cols), squeeze=False,
+                             figsize=(3.2 * len(axes_cols), 2.7 * len(tasks)))  # fmt: skip
     for r, task in enumerate(tasks):
         rows = ok[ok.task == task]
-        for c, (col, label) in enumerate(TRADE_OFFS):
+        for c, (col, key) in enumerate(axes_cols):
             ax = axes[r][c]
-            for _, row in rows.iterrows():
-                if col not in row or pd.isna(row[col]):
-                    continue
+            valid = rows.dropna(subset=[col])
+            hollow = dominated(list(zip(valid[col], valid.accuracy, strict=True)))
+            for (_, row), is_dominated in zip(valid.iterrows(), hollow, strict=True):
                 colour, marker = style[row.model]
                 yerr = [
                     [max(0.0, row.accuracy - row.ci_low)],
                     [max(0.0, row.ci_high - row.accuracy)],
                 ]
-                ax.errorbar(
-                    row[col],
-                    row.accuracy,
-                    yerr=yerr,
-                    fmt=marker,
-                    color=colour,
-                    markersize=7,
-                    capsize=3,
-                    label=row.model,
-                )
+                ax.errorbar(row[col], row.accuracy, yerr=yerr, fmt=marker, color=colour,
+                            markersize=7, capsize=3, label=row.model,
+                            markerfacecolor="none" if is_dominated else colour)  # fmt: skip
             ax.set_ylim(-0.02, 1.02)
-            values = rows[col].dropna() if col in rows else []
-            if len(values):
+            if len(valid):
                 # From zero, so small differences are not blown up; headroom for markers.
-                ax.set_xlim(0, float(values.max()) * 1.15 or 1.0)
+                ax.set_xlim(0, float(valid[col].max()) * 1.15 or 1.0)
             ax.grid(alpha=0.3)
-            ax.set_xlabel(label, fontsize=8)
+            ax.set_xlabel(labels[key], fontsize=8)
             if c == 0:
-                ax.set_ylabel(f"{task}\n{rows.metric.iloc[0]} (95 % CI)", fontsize=8)
+                ax.set_ylabel(f"{task}\n{rows.metric.iloc[0]} ({labels['fig_ci']})", fontsize=8)
             ax.tick_params(labelsize=7)
-    handles = [
-        plt.Line2D([], [], color=style[m][0], marker=style[m][1], linestyle="", label=m)
-        for m in models
-    ]
-    fig.legend(
-        handles=handles,
-        loc="upper center",
-        ncol=min(4, len(models)),
-        fontsize=8,
-        bbox_to_anchor=(0.5, 1.0 + 0.12 / len(tasks)),
-        frameon=False,
-    )
+    handles = [plt.Line2D([], [], color=style[m][0], marker=style[m][1], linestyle="", label=m)
+               for m in models]  # fmt: skip
+    fig.legend(handles=handles, loc="upper center", ncol=min(4, len(models)), fontsize=8,
+               bbox_to_anchor=(0.5, 1.0 + 0.12 / len(tasks)), frameon=False)  # fmt: skip
     fig.tight_layout()
     svg = _svg(fig)
     plt.close(fig)

@@ -1,4 +1,7 @@
-"""Build the report's data from a run folder and render it with Jinja2 (autoescaped)."""
+"""Build the report's data from a run folder and render it with Jinja2 (autoescaped).
+
+One template, texts from `i18n/<lang>.yaml`, numbers formatted for the reader's locale.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +9,33 @@ import math
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bench.analysis.families import effective_lengths, long_context_table, rag_table
+from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
+from bench.analysis.verdicts import build
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
+from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
 from bench.store import RunStore, atomic_write_text, open_run
 
 EXAMPLES_PER_CELL = 5
+LANGUAGES = ("en", "de")
 
 
-def _fmt(value, digits: int = 2, suffix: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{digits}f}{suffix}"
-
-
-def _fmt_len(value) -> str:
-    if value is None or value != value:
-        return "–"
-    return f"{int(value):,}"
+def texts(lang: str) -> dict:
+    """The report's texts in `lang`."""
+    path = Path(__file__).parent / "i18n" / f"{lang}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
     """Add per-sample energy/CO2 figures so models with different n compare fairly."""
     df = df.copy()
-    for col in [
-        "accuracy",
-        "energy",
-        "co2",
-        "n",
-        "latency_per_sample",
-        "peak_rss",
-        "tokens_per_s",
-        "load_time",
-        "wall_time",
-    ]:
+    for col in ["accuracy", "energy", "co2", "n", "latency_per_sample", "peak_rss",
+                "tokens_per_s", "load_time", "input_tokens", "output_tokens"]:  # fmt: skip
         if col not in df:
             df[col] = float("nan")
     n = df["n"].astype(float)
@@ -59,87 +52,98 @@ def _provenance(store: RunStore, name: str) -> list[str]:
     return sorted(found)
 
 
-def build_context(store: RunStore) -> dict:
-    """Everything the template shows, computed from the run folder."""
-    info = store.read_info()
-    df = tidy(store)
-    table = _with_derived(summary(df)) if not df.empty else pd.DataFrame()
+def _task_rows(table: pd.DataFrame, fmt: Formatter) -> dict[str, list[dict]]:
     rows_by_task: dict[str, list[dict]] = {}
     for _, r in table.iterrows():
         ok = isinstance(r.get("accuracy"), float) and not math.isnan(r.get("accuracy"))
-        rows_by_task.setdefault(r.task, []).append(
-            {
-                "model": r.model,
-                "size_class": (r.size_class or "").upper(),
-                "params_b": _fmt(r.params_b, 3) if r.params_b == r.params_b else "?",
-                "ok": ok,
-                "error": r.get("error"),
-                "status": r.get("status") if isinstance(r.get("status"), str) else "ok",
-                "metric": r.get("metric"),
-                "accuracy": _fmt(r.get("accuracy"), 3),
-                "ci": f"{_fmt(r.get('ci_low'), 3)}–{_fmt(r.get('ci_high'), 3)}" if ok else "",
-                "n": int(r.n) if ok else "",
-                "latency": _fmt(r.get("latency_per_sample"), 3),
-                "tokens_per_s": _fmt(r.get("tokens_per_s"), 1),
-                "peak_rss": _fmt(r.get("peak_rss"), 0),
-                "energy": _fmt(r.get("energy_wh_per_1k"), 2),
-                "co2": _fmt(r.get("co2_g_per_1k"), 2),
-                "energy_correct": _fmt(r.get("energy_wh_per_1k_correct"), 2),
-                "load_time": _fmt(r.get("load_time"), 1),
-            }
-        )
-    examples = []
-    for cell in store.cells():
-        if cell.status != "ok":
-            continue
-        samples = store.samples(cell.model, cell.task)[:EXAMPLES_PER_CELL]
-        examples.append({"model": cell.model, "task": cell.task, "samples": samples})
-    energy_prov = _provenance(store, "energy")
+        rows_by_task.setdefault(r.task, []).append({
+            "model": r.model, "size_class": (r.size_class or "").upper(),
+            "params_b": fmt(r.params_b, 3) if r.params_b == r.params_b else "?",
+            "ok": ok, "error": r.get("error"),
+            "status": r.get("status") if isinstance(r.get("status"), str) else "ok",
+            "metric": r.get("metric"), "accuracy": fmt(r.get("accuracy"), 3),
+            "ci": f"{fmt(r.get('ci_low'), 3)}–{fmt(r.get('ci_high'), 3)}" if ok else "",
+            "n": int(r.n) if ok else "",
+            "latency": fmt(r.get("latency_per_sample"), 3),
+            "tokens_per_s": fmt(r.get("tokens_per_s"), 1), "peak_rss": fmt(r.get("peak_rss"), 0),
+            "energy": fmt(r.get("energy_wh_per_1k"), 2), "co2": fmt(r.get("co2_g_per_1k"), 2),
+            "energy_correct": fmt(r.get("energy_wh_per_1k_correct"), 2),
+            "cost": fmt(r.get("cost_per_1k"), 4), "load_time": fmt(r.get("load_time"), 1),
+        })  # fmt: skip
+    return rows_by_task
+
+
+def build_context(
+    store: RunStore,
+    lang: str = "en",
+    requirements: RequirementsProfile | None = None,
+    costs: CostProfile | None = None,
+) -> dict:
+    """Everything the template shows, computed from the run folder."""
+    requirements = requirements or RequirementsProfile()
+    costs = costs or CostProfile()
+    t, fmt = texts(lang), Formatter(lang)
+    info = store.read_info()
+    df = tidy(store)
+    table = _with_derived(summary(df)) if not df.empty else pd.DataFrame()
+    decisions = build(store, table, requirements, costs) if not table.empty else None
+    if decisions:
+        table["cost_per_1k"] = [
+            (c.per_1k if (c := decisions.costs.get((r.model, r.task))) else None)
+            for r in table.itertuples()
+        ]
     curves = long_context_table(table) if not table.empty else pd.DataFrame()
-    effective = effective_lengths(curves)
     rag = rag_table(table) if not table.empty else pd.DataFrame()
     perf = perf_view(store.perf_results())
+    energy_prov = _provenance(store, "energy")
+    cells = store.cells()
+    labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
+    rows_by_task = _task_rows(table, fmt)
     return {
-        "info": info,
+        "t": t, "lang": lang, "info": info, "currency": costs.currency,
+        "cost_text": t["method_cost"].format(
+            hw=fmt(costs.hardware_price, 0), cur=costs.currency, years=fmt(costs.lifetime_years, 1),
+            util=fmt(costs.utilisation * 100, 0), kwh=fmt(costs.electricity_per_kwh, 2)),
+        "requirements": requirements, "costs": costs,
+        "summary": summary_rows(decisions, requirements, t, fmt, costs.currency)
+        if decisions else [],
+        "has_llm": any(s.size_class == "llm" for s in info.model_specs),
+        "money": money_view(decisions, t, fmt) if decisions else None,
+        "cascades": cascade_view(decisions, fmt) if decisions else [],
         "rows_by_task": rows_by_task,
-        "figure_svg": trade_off_figure(table) if not table.empty else None,
+        "knowledge_rows": {k: v for k, v in rows_by_task.items() if k.startswith("knowledge")},
+        "figure_svg": trade_off_figure(table, labels) if not table.empty else None,
         "long_context_svg": long_context_figure(curves),
-        "perf": perf,
-        "perf_svg": perf_figure(perf["series"]),
+        "perf": perf, "perf_svg": perf_figure(perf["series"]),
         "effective": [
-            {
-                **r,
-                "effective_length": _fmt_len(r["effective_length"]),
-                "longest_run": _fmt_len(r["longest_run"]),
-                "skipped_from": _fmt_len(r["skipped_from"]),
-            }
-            for r in effective.to_dict("records")
+            {**r, **{k: fmt.int(r[k]) for k in ("effective_length", "longest_run", "skipped_from")}}
+            for r in effective_lengths(curves).to_dict("records")
         ],
-        "rag": [
-            {
-                "model": r["model"],
-                "lang": r["lang"],
-                **{k: _fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")},
-            }
-            for r in rag.to_dict("records")
+        "rag": [{"model": r["model"], "lang": r["lang"],
+                 **{k: fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")}}
+                for r in rag.to_dict("records")],
+        "examples": [
+            {"model": c.model, "task": c.task,
+             "samples": store.samples(c.model, c.task)[:EXAMPLES_PER_CELL]}
+            for c in cells if c.status == "ok"
         ],
-        "examples": examples,
+        "not_run": [c for c in cells if c.status != "ok"],
         "energy_provenance": energy_prov,
         "energy_is_estimate": any(p.startswith("estimated") for p in energy_prov),
         "memory_provenance": _provenance(store, "peak_rss"),
-        "n_cells": len(store.cells()),
-        "n_failed": sum(c.status != "ok" for c in store.cells()),
-    }
+        "n_cells": len(cells), "n_failed": sum(c.status == "error" for c in cells),
+    }  # fmt: skip
 
 
-def write_report(run_dir: str | Path, out: str | Path) -> Path:
-    """Render the report of `run_dir` into the self-contained HTML file `out`."""
+def write_report(run_dir: str | Path, out: str | Path, lang: str = "en",
+                 requirements: RequirementsProfile | None = None,
+                 costs: CostProfile | None = None) -> Path:  # fmt: skip
+    """Render the report of `run_dir` in `lang` into the self-contained HTML file `out`."""
     store = open_run(run_dir)
-    env = Environment(
-        loader=PackageLoader("bench.report", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-    )
-    html = env.get_template("report.html.j2").render(**build_context(store))
+    env = Environment(loader=PackageLoader("bench.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))  # fmt: skip
+    context = build_context(store, lang, requirements, costs)
+    html = env.get_template("report.html.j2").render(**context)
     out = Path(out)
     atomic_write_text(out, html)
     return out

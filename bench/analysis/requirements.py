@@ -1,0 +1,112 @@
+"""Requirements and cost profiles: what "good enough" and "affordable" mean for a reader.
+
+A requirements profile sets, per task (or for all tasks), the accuracy a model must reach —
+an absolute floor, or "as good as the best model within δ" — and optional limits on latency,
+memory (or a target device), energy and cost, and whether data must stay on premises.
+A cost profile sets the prices that turn measured time and energy into money.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bench.config import read_yaml
+from bench.errors import UserError
+
+DEVICES_MIB = {
+    "laptop-8gb": 8 * 1024, "laptop-16gb": 16 * 1024, "workstation-32gb": 32 * 1024,
+    "gpu-24gb": 24 * 1024, "gpu-48gb": 48 * 1024, "gpu-80gb": 80 * 1024,
+}  # fmt: skip
+"""Memory a model may use on common targets (RAM for CPU machines, VRAM for GPUs)."""
+
+
+class Requirement(BaseModel):
+    """Limits for one task; None means "no limit"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_accuracy: float | None = Field(default=None, ge=0, le=1)
+    within_best: float | None = Field(
+        default=0.05, ge=0, le=1, description="Used when min_accuracy is not set."
+    )
+    max_latency_s: float | None = Field(default=None, gt=0, description="p95 per request.")
+    max_memory_mib: float | None = Field(default=None, gt=0)
+    device: str | None = Field(default=None, description=f"One of {sorted(DEVICES_MIB)}.")
+    max_energy_wh_per_1k: float | None = Field(default=None, gt=0)
+    max_cost_per_1k: float | None = Field(default=None, ge=0)
+    on_premises: bool = Field(default=True, description="Data must not leave: no remote APIs.")
+
+    def memory_limit_mib(self) -> float | None:
+        """The tighter of max_memory_mib and the device's memory."""
+        limits = [x for x in (self.max_memory_mib, DEVICES_MIB.get(self.device or "")) if x]
+        return min(limits) if limits else None
+
+
+class RequirementsProfile(BaseModel):
+    """Defaults for every task, overridden per task."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "default"
+    defaults: Requirement = Field(default_factory=Requirement)
+    tasks: dict[str, dict] = Field(default_factory=dict)
+
+    def for_task(self, task: str) -> Requirement:
+        """The requirement of `task`: the defaults with the task's own keys on top."""
+        return Requirement.model_validate(
+            {**self.defaults.model_dump(), **self.tasks.get(task, {})}
+        )
+
+
+class CostProfile(BaseModel):
+    """Prices for self-hosting; API prices come from the model catalogue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    currency: str = "EUR"
+    hardware_price: float = Field(default=1500.0, ge=0, description="Machine that runs it.")
+    lifetime_years: float = Field(default=4.0, gt=0)
+    utilisation: float = Field(default=0.3, gt=0, le=1, description="Share of hours busy.")
+    electricity_per_kwh: float = Field(default=0.35, ge=0, description="Germany, 2026.")
+    usd_to_currency: float = Field(default=0.92, gt=0, description="For USD API prices.")
+
+    @property
+    def hardware_per_hour(self) -> float:
+        """Hardware cost per busy hour."""
+        return self.hardware_price / (self.lifetime_years * 8760 * self.utilisation)
+
+
+def _load(path: Path | None, cls):
+    if path is None:
+        return cls()
+    data = read_yaml(path) or {}
+    try:
+        profile = cls.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UserError(f"invalid {path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
+    if isinstance(profile, RequirementsProfile):
+        for task in profile.tasks:
+            try:
+                profile.for_task(task)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise UserError(
+                    f"invalid {path}: tasks.{task}.{err['loc'][0]}: {err['msg']}"
+                ) from exc
+        device = profile.defaults.device
+        if device and device not in DEVICES_MIB:
+            raise UserError(f"invalid {path}: unknown device '{device}' ({', '.join(DEVICES_MIB)})")
+    return profile
+
+
+def load_requirements(path: Path | None) -> RequirementsProfile:
+    """The profile at `path`, or the documented default."""
+    return _load(path, RequirementsProfile)
+
+
+def load_costs(path: Path | None) -> CostProfile:
+    """The cost profile at `path`, or the documented default."""
+    return _load(path, CostProfile)

@@ -1,0 +1,136 @@
+"""From a run folder to decisions: candidates per task, costs, verdicts, cascades.
+
+Glue between the stored records and the pure logic in `decide`, `cost` and `cascade`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bench.analysis.cascade import CascadePoint, simulate
+from bench.analysis.cost import Cost, break_even_requests_per_month, cost_per_1k, sensitivity
+from bench.analysis.decide import Candidate, Decision, decide
+from bench.analysis.requirements import CostProfile, RequirementsProfile
+from bench.config import ModelSpec, load_catalogue
+from bench.store import RunStore
+
+
+@dataclass
+class RunDecisions:
+    """Everything the summary, money and cascade sections show."""
+
+    decisions: list[Decision]
+    costs: dict[tuple[str, str], Cost]
+    candidates: dict[str, list[Candidate]]
+    break_even: list[dict] = field(default_factory=list)
+    sensitivity: list[dict] = field(default_factory=list)
+    cascades: dict[str, tuple[str, str, list[CascadePoint]]] = field(default_factory=dict)
+
+
+def _num(row, key) -> float | None:
+    value = row.get(key)
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _per(row, key: str, n: int) -> float | None:
+    """A cell total divided by its number of samples."""
+    value = _num(row, key)
+    return value / n if value is not None and n else None
+
+
+def _p95_latency(store: RunStore, model: str, input_tokens: float | None) -> float | None:
+    """End-to-end p95 from the perf scenario at the input length nearest the task's."""
+    perf = store.read_perf(model)
+    if not perf or perf.status != "ok":
+        return None
+    points = [(int(m.detail["input_tokens"]), m.detail["p95"]) for m in perf.measurements
+              if m.name.startswith("e2e@") and m.detail.get("p95") is not None]  # fmt: skip
+    if not points:
+        return None
+    target = input_tokens or points[0][0]
+    return min(points, key=lambda p: abs(math.log(p[0]) - math.log(max(target, 1))))[1]
+
+
+def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
+          costs: CostProfile) -> RunDecisions:  # fmt: skip
+    """Decisions for every task of the run."""
+    specs: dict[str, ModelSpec] = {s.name: s for s in store.read_info().model_specs}
+    out = RunDecisions(decisions=[], costs={}, candidates={})
+    ok = table.dropna(subset=["accuracy"]) if not table.empty else table
+    for task in sorted(ok.task.unique()) if not ok.empty else []:
+        cands = []
+        for _, r in ok[ok.task == task].iterrows():
+            spec = specs.get(r.model)
+            if spec is None:
+                continue
+            n = int(r.n)
+            energy, tin, tout = (_per(r, key, n) for key in ("energy", "input_tokens",
+                                                              "output_tokens"))  # fmt: skip
+            cost = cost_per_1k(spec, _num(r, "latency_per_sample"), energy, tin, tout, costs)
+            out.costs[(r.model, task)] = cost
+            scores = {s.doc_hash: s.scores.get(r.metric, 0.0)
+                      for s in store.samples(r.model, task)}  # fmt: skip
+            latency = _p95_latency(store, r.model, tin)
+            cands.append(Candidate(
+                model=r.model, size_class=spec.size_class, local=spec.local,
+                accuracy=float(r.accuracy), ci_low=float(r.ci_low), ci_high=float(r.ci_high),
+                n=n, latency_s=latency if latency is not None else _num(r, "latency_per_sample"),
+                memory_mib=_num(r, "peak_rss"), energy_wh_per_1k=_num(r, "energy_wh_per_1k"),
+                cost_per_1k=cost.per_1k, scores=scores,
+            ))  # fmt: skip
+        out.candidates[task] = cands
+        out.decisions.append(decide(task, cands, req.for_task(task)))
+        out.cascades.update(_cascade(store, task, cands, specs))
+    out.break_even, out.sensitivity = _money(store, ok, specs, costs)
+    return out
+
+
+def _cascade(store, task, cands, specs) -> dict:
+    """Smallest model first, largest model on escalation, if confidences exist."""
+    if len(cands) < 2:
+        return {}
+    by_size = sorted(cands, key=lambda c: specs[c.model].params_b or math.inf)
+    small, large = by_size[0], by_size[-1]
+    samples = store.samples(small.model, task)
+    if not samples or samples[0].confidence is None:
+        return {}
+    metric = next(iter(samples[0].scores))
+    small_map = {s.doc_hash: (s.scores.get(metric, 0.0), s.confidence) for s in samples}
+    points = simulate(small_map, large.scores, small.cost_per_1k, large.cost_per_1k,
+                      small.latency_s, large.latency_s, steps=10)  # fmt: skip
+    return {task: (small.model, large.model, points)} if points else {}
+
+
+def _money(store, ok: pd.DataFrame, specs, costs: CostProfile):
+    """Break-even against each API model of the catalogue, and price sensitivity, for the
+    cheapest local model over the run (token counts from this run: an estimate for the API)."""
+    if ok.empty:
+        return [], []
+    local = ok[ok.model.map(lambda m: specs.get(m) is not None and specs[m].local)]
+    if local.empty:
+        return [], []
+    per_model = local.groupby("model").agg(
+        latency=("latency_per_sample", "mean"), energy=("energy", "sum"), n=("n", "sum"),
+        tin=("input_tokens", "sum"), tout=("output_tokens", "sum"),
+    )  # fmt: skip
+    rows = []
+    for model, r in per_model.iterrows():
+        own = cost_per_1k(specs[model], r.latency, r.energy / r.n, None, None, costs)
+        rows.append((own, model, r))
+    own, model, r = min(rows, key=lambda x: x[0].per_1k or math.inf)
+    apis = [s for s in load_catalogue().models if not s.local and s.price]
+    apis += [s for s in specs.values() if not s.local and s.price and s not in apis]
+    even = []
+    for api in apis:
+        api_cost = cost_per_1k(api, None, None, r.tin / r.n, r.tout / r.n, costs)
+        if api_cost.per_1k is None:
+            continue
+        volume = break_even_requests_per_month(costs, own.energy or 0.0, api_cost.per_1k)
+        even.append({"model": model, "api": api.name, "own_per_1k": own.per_1k,
+                     "api_per_1k": api_cost.per_1k, "volume": volume,
+                     "as_of": api.price.as_of})  # fmt: skip
+    sens = sensitivity(specs[model], r.latency, r.energy / r.n, costs)
+    return even, [{**s, "model": model} for s in sens]
