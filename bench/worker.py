@@ -106,6 +106,19 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     store = RunStore(Path(job.run_dir))
     loaded.reset_usage()
     started = now_iso()
+    extra: list[Measurement] = []
+    prepare = getattr(loaded.lm, "prepare_task", None)
+    if prepare is not None:  # backends that fit something per task (the classifier)
+        info = prepare(task)
+        extra.append(
+            Measurement(
+                name="train_time",
+                value=round(info["seconds"], 4),
+                unit="s",
+                provenance="measured:perf_counter",
+                n=info["n_train"],
+            )
+        )
     with (
         PeakRSSMeter() as rss,
         GpuMeter() as gpu,
@@ -130,6 +143,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
             *usage_measurements(loaded.usage, n),
             *energy.measurements(),
             *gpu.measurements(),
+            *extra,
             *load,
         ],
         started_at=started,
@@ -139,13 +153,13 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     return cell
 
 
-def error_cell(job: Job, task: str, message: str) -> CellResult:
-    """A cell recording why a task could not be evaluated."""
+def error_cell(job: Job, task: str, message: str, status: str = "error") -> CellResult:
+    """A cell recording why a task could not be evaluated (or was skipped)."""
     return CellResult(
         run_id=Path(job.run_dir).name,
         model=job.model.name,
         task=task,
-        status="error",
+        status=status,
         error=message,
         limit=job.limit,
         ended_at=now_iso(),
@@ -201,6 +215,10 @@ def run_job(job: Job) -> int:
             cell = run_task(job, loaded, task, load)
             print(f"[slm-bench] {task}: {cell.metric().name}={cell.metric().value:.4f}", flush=True)
         except Exception as exc:  # noqa: BLE001 - one task's failure must not stop the rest
+            if type(exc).__name__ == "UnsupportedTask":  # not this backend's kind of task
+                store.write_cell(error_cell(job, task, str(exc), status="skipped"))
+                print(f"[slm-bench] {task}: skipped: {exc}", flush=True)
+                continue
             traceback.print_exc()
             store.write_cell(error_cell(job, task, one_line(exc)))
             failed += 1

@@ -373,3 +373,20 @@ def test_report_renders_in_headless_chromium(matrix_run, lang):
     assert main.index('id="summary"') < main.index("<h3>")  # the summary comes first
     verdicts = {"en": "SLM sufficient", "de": "SLM reicht aus"}
     assert verdicts[lang] in dom or "inconclusive" in dom or "nicht eindeutig" in dom
+
+
+def test_specialised_classifier_runs_classification_and_skips_the_rest(tmp_path):
+    result = run_cli("run", "--models", "minilm-logreg", "--tasks",
+                     "citizen_requests_en,short_answers_en", "--limit", "40", "--results-dir",
+                     str(tmp_path / "results"), "--no-report")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    store = open_run(_run_dir(result.stdout))
+    cell = store.read_cell("minilm-logreg", "citizen_requests_en")
+    assert cell.status == "ok" and cell.metric().n == 40
+    # Fitted on 2 examples per department, it still beats the 1-in-8 chance level clearly.
+    assert cell.metric().value > 0.3
+    train = cell.measurement("train_time")
+    assert train.unit == "s" and train.n == 16 and train.value > 0
+    assert cell.measurement("peak_rss").value > 0 and cell.measurement("energy").unit == "kWh"
+    skipped = store.read_cell("minilm-logreg", "short_answers_en")
+    assert skipped.status == "skipped" and "classification" in skipped.error

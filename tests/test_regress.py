@@ -131,3 +131,10 @@ def test_cli_exit_codes(cli, tmp_path):
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"kind": "something"}))
     assert cli("compare", str(other), str(tmp_path / "cand.json")).returncode == 2
+
+
+def test_latency_wobble_between_equally_good_models_is_no_flip():
+    a1, b1 = _cell(model="a", latency=1.0), _cell(model="b", latency=1.1)
+    a2, b2 = _cell(model="a", latency=1.1), _cell(model="b", latency=1.0)
+    result = compare(_snap([a1, b1]), _snap([a2, b2]), Thresholds())
+    assert not [f for f in result.findings if f.quantity == "recommended model"]

@@ -8,6 +8,7 @@ from bench.errors import UserError
 # Built-in backends by name → "module:Class"; modules are imported only when used.
 REGISTRY: dict[str, str] = {
     "hf": "bench.backends.hf:HFBackend",
+    "embed-clf": "bench.backends.embed_classifier:EmbeddingClassifierBackend",
 }
 
 
