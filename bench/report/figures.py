@@ -83,6 +83,7 @@ def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None) -> str |
                 # From zero, so small differences are not blown up; headroom for markers.
                 ax.set_xlim(0, float(valid[col].max()) * 1.15 or 1.0)
             ax.grid(alpha=0.3)
+            ax.locator_params(axis="x", nbins=4)  # small panels: few ticks, no overlap
             ax.set_xlabel(labels[key], fontsize=8)
             if c == 0:
                 ax.set_ylabel(f"{task}\n{rows.metric.iloc[0]} ({labels['fig_ci']})", fontsize=8)
