@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bench.errors import UserError, did_you_mean
 
+DEFAULT_MODELS = ["smollm2-135m-instruct", "gemma3-270m"]
+"""The embedded models `slm-bench run` uses when no --models are given."""
+
 SLM_MAX_PARAMS_B = 10.0
 """Models with fewer than this many billion parameters count as SLMs, the rest as LLMs.
 

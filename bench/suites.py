@@ -10,6 +10,9 @@ from bench.config import read_yaml
 from bench.errors import UserError, did_you_mean
 from bench.tasks import bundled_tasks_dir
 
+DEFAULT_SUITE = "default"
+"""The suite `slm-bench run` (and `make bench`) uses when no --tasks or --suite are given."""
+
 
 class Suite(BaseModel):
     """A named list of tasks (ours or lm-eval's), optionally capped at `limit` samples each."""

@@ -1,0 +1,260 @@
+"""What each `slm-bench` command does: calls the API and prints. The parser is in `cli`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bench.errors import UserError
+from bench.suites import DEFAULT_SUITE
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from bench.runner import RunRequest, resume_run, run_matrix, start_run
+
+    t0 = time.perf_counter()
+    if args.resume:
+        store, req = resume_run(args.resume, args.catalogue)
+    else:
+        tasks, limit = args.tasks, args.limit
+        if tasks is None or args.suite:
+            from bench.suites import load_suites, resolve_suite
+
+            name = args.suite or DEFAULT_SUITE
+            suite_tasks, suite_limit = resolve_suite(name)
+            tasks = tasks or suite_tasks
+            limit = limit or suite_limit
+            if args.perf is None:
+                args.perf = load_suites()[name].perf
+        req = RunRequest(
+            models=args.models,
+            tasks=tasks,
+            limit=limit,
+            results_dir=args.results_dir,
+            seed=args.seed,
+            country_iso_code=args.country.upper(),
+            catalogue=args.catalogue,
+            perf=_perf_config(args),
+        )
+        store, _ = start_run(req)
+    phases = {"checks and setup": time.perf_counter() - t0}
+    print(
+        f"run {store.run_id}: {len(req.models)} model(s) × {len(req.tasks)} task(s)"
+        f"{f', limit {req.limit}' if req.limit else ''} → {store.root}"
+    )
+
+    bar = tqdm(total=len(req.models) * len(req.tasks), unit="cell", dynamic_ncols=True)
+
+    def on_cell(cell, skipped: int = 0) -> None:
+        if cell is None:
+            bar.update(skipped)
+            return
+        bar.update(1)
+        metric = cell.metric()
+        shown = f"{metric.name}={metric.value:.3f}" if metric else cell.error
+        tqdm.write(f"  {cell.model} × {cell.task}: {cell.status} {shown}")
+
+    try:
+        outcome = run_matrix(store, req, progress=on_cell)
+    finally:
+        bar.close()
+    phases.update(outcome.phase_seconds)
+    if not args.no_report:
+        t1 = time.perf_counter()
+        path, path_de = write_reports(store.root, args.reports_dir / store.run_id, ["en", "de"])
+        phases["report"] = time.perf_counter() - t1
+    print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
+    for perf in store.perf_results():
+        detail = perf.error or f"{len(perf.measurements)} measurements"
+        print(f"performance scenario {perf.model}: {perf.status} ({detail})")
+    failed = [c for c in outcome.cells if c.status == "error"]
+    for cell in outcome.cells:
+        if cell.status == "skipped":
+            print(f"skipped: {cell.model} × {cell.task}: {cell.error}")
+    for cell in failed:
+        print(f"error: {cell.model} × {cell.task}: {cell.error}", file=sys.stderr)
+    print(f"results: {store.root}")
+    if not args.no_report:
+        print(f"report: {path} (Deutsch: {path_de})")
+    if failed:
+        print(
+            f"{len(failed)} of {len(outcome.cells)} cells failed; "
+            f"resume with: slm-bench run --resume {store.root}",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+def _perf_config(args: argparse.Namespace):
+    """The scenario config when --perf or --perf-config is given, else None."""
+    if args.perf is False or not (args.perf or args.perf_config):
+        return None
+    from pydantic import ValidationError
+
+    from bench.config import read_yaml
+    from bench.perf import PerfConfig
+
+    data = read_yaml(args.perf_config) if args.perf_config else {}
+    try:
+        return PerfConfig.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(map(str, err["loc"]))
+        raise UserError(f"invalid {args.perf_config}: {loc}: {err['msg']}") from exc
+
+
+def write_reports(run_dir: Path, folder: Path, langs, requirements=None, costs=None,
+                  out: Path | None = None) -> list[Path]:  # fmt: skip
+    """One report file per language: index.html (English), index.<lang>.html otherwise."""
+    from bench.report import write_report
+
+    paths = []
+    for lang in langs:
+        base = out or folder / "index.html"
+        # English takes the plain name; other languages add theirs: index.de.html, r.de.html.
+        target = (
+            out
+            if out and len(langs) == 1
+            else (base if lang == "en" else base.with_suffix(f".{lang}{base.suffix}"))
+        )
+        paths.append(write_report(run_dir, target, lang, requirements, costs))
+    return paths
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bench.analysis.requirements import load_costs, load_requirements
+    from bench.store import open_run
+
+    requirements, costs = load_requirements(args.requirements), load_costs(args.costs)
+    store = open_run(args.run)
+    langs = ["en", "de"] if args.lang == "all" else [args.lang]
+    folder = Path("reports") / store.run_id
+    for path in write_reports(store.root, folder, langs, requirements, costs, out=args.out):
+        print(f"report: {path}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from bench.baseline import load_snapshot
+    from bench.regress import compare, load_thresholds
+    from bench.regress_format import to_junit, to_markdown, to_text
+    from bench.store import atomic_write_text
+
+    thresholds = load_thresholds(args.thresholds)
+    result = compare(load_snapshot(args.baseline), load_snapshot(args.candidate), thresholds)
+    print(to_text(result, changed_only=not args.all))
+    if args.markdown:
+        atomic_write_text(args.markdown, to_markdown(result))
+    if args.junit:
+        atomic_write_text(args.junit, to_junit(result))
+    return 1 if result.regressions else 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from bench.history import write_history
+
+    print(f"history: {write_history(args.results, args.out, args.reports_dir)}")
+    return 0
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from bench.baseline import save_baseline
+    from bench.store import open_run
+
+    store = open_run(args.run)
+    out = args.out or Path("results") / "baselines" / f"{store.run_id}.json"
+    print(f"baseline: {save_baseline(store.root, out)}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from bench.config import load_catalogue
+
+    if args.verb == "list":
+        rows = [
+            [
+                m.name,
+                m.family,
+                "?" if m.params_b is None else f"{m.params_b:g}",
+                m.size_class,
+                f"{m.context_length:,}",
+                m.backend,
+                m.source.kind,
+                "local" if m.local else "remote",
+            ]
+            for m in load_catalogue(args.catalogue).models
+        ]
+        _print_table(
+            ["name", "family", "params (B)", "class", "context", "backend", "source", "runs"], rows
+        )
+        return 0
+    from bench.weights import local_folder
+
+    catalogue = load_catalogue()
+    for name in args.names:
+        spec = catalogue.get(name)
+        t0 = time.perf_counter()
+        folder = local_folder(spec)
+        print(f"{name}: {folder} ({time.perf_counter() - t0:.1f}s)")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from bench.tasks import bundled_tasks
+
+    if args.verb == "validate":
+        return cmd_tasks_validate(args.names or [t.name for t in bundled_tasks()])
+
+    rows = [
+        [t.name, t.family, t.language, str(t.size or "?"), t.output_type, t.metric, t.claim]
+        for t in bundled_tasks()
+    ]
+    _print_table(["name", "family", "lang", "n", "type", "metric", "claim"], rows)
+    from bench.suites import load_suites, resolve_suite
+
+    print("\nSuites (--suite NAME):")
+    for name, suite in load_suites().items():
+        tasks, limit = resolve_suite(name)
+        cap = f", limit {limit}" if limit else ""
+        print(f"  {name:<9} {len(tasks)} tasks{cap}: {suite.description}")
+    print("\nAny task in lm-eval's registry also works by name, e.g. --tasks arc_easy.")
+    return 0
+
+
+def cmd_tasks_validate(names: list[str]) -> int:
+    from bench.tasks import check_tasks
+    from bench.validate import validate_all
+
+    check_tasks(names)
+    reports = validate_all(names)
+    rows = []
+    for r in reports:
+        figures = ", ".join(f"{k}={v:.3f}" for k, v in r.figures.items())
+        rows.append([r.task, str(r.n), "ok" if r.ok else "FAIL", figures])
+    _print_table(["task", "n", "check", "baselines and figures"], rows)
+    failed = [r for r in reports if not r.ok]
+    for r in failed:
+        for problem in r.problems:
+            print(f"{r.task}: {problem}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=False)).rstrip())
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "report": cmd_report,
+    "compare": cmd_compare,
+    "baseline": cmd_baseline,
+    "history": cmd_history,
+    "models": cmd_models,
+    "tasks": cmd_tasks,
+}
