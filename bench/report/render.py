@@ -16,6 +16,7 @@ from bench.analysis.families import effective_lengths, long_context_table, rag_t
 from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
+from bench.records import CellResult
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
@@ -47,8 +48,8 @@ def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _provenance(store: RunStore, name: str) -> list[str]:
-    found = {m.provenance for c in store.cells() for m in c.measurements if m.name == name}
+def _provenance(cells: list[CellResult], name: str) -> list[str]:
+    found = {m.provenance for c in cells for m in c.measurements if m.name == name}
     return sorted(found)
 
 
@@ -95,8 +96,8 @@ def build_context(
     curves = long_context_table(table) if not table.empty else pd.DataFrame()
     rag = rag_table(table) if not table.empty else pd.DataFrame()
     perf = perf_view(store.perf_results())
-    energy_prov = _provenance(store, "energy")
     cells = store.cells()
+    energy_prov = _provenance(cells, "energy")
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
     rows_by_task = _task_rows(table, fmt)
     return {
@@ -130,7 +131,7 @@ def build_context(
         "not_run": [c for c in cells if c.status != "ok"],
         "energy_provenance": energy_prov,
         "energy_is_estimate": any(p.startswith("estimated") for p in energy_prov),
-        "memory_provenance": _provenance(store, "peak_rss"),
+        "memory_provenance": _provenance(cells, "peak_rss"),
         "n_cells": len(cells), "n_failed": sum(c.status == "error" for c in cells),
     }  # fmt: skip
 
