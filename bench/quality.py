@@ -85,8 +85,7 @@ def _count(tokenizer, text: str) -> int | None:
 
 def _sample_record(task: str, s: dict, config: dict, tokenizer) -> SampleResult:
     """One lm-eval sample log → SampleResult (prediction, confidence, token counts)."""
-    metric_names = [m for m in s.get("metrics", [])]
-    scores = {m: float(s[m]) for m in metric_names if m in s}
+    scores = {m: float(s[m]) for m in s.get("metrics", []) if m in s}
     args = s.get("arguments") or []
     resps = s.get("filtered_resps") or []
     confidence = None
