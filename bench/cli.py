@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra model catalogue YAML, merged over the built-in one",
     )
     run.add_argument(
+        "--engine",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="vLLM engine setting for this run, e.g. --engine max_model_len=4096 "
+        "(repeatable; keys: max_model_len, tensor_parallel_size, gpu_memory_utilization, "
+        "enforce_eager, kv_cache_space_gib, max_num_seqs)",
+    )
+    run.add_argument(
         "--resume",
         type=Path,
         default=None,

@@ -39,6 +39,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             country_iso_code=args.country.upper(),
             catalogue=args.catalogue,
             perf=_perf_config(args),
+            engine=args.engine,
         )
         store, _ = start_run(req)
     phases = {"checks and setup": time.perf_counter() - t0}

@@ -68,7 +68,17 @@ class ApiSource(Spec):
     kind: Literal["api"]
     base_url: str
     model_id: str
-    api_key_env: str = Field(description="Environment variable holding the key (never stored).")
+    api_key_env: str | None = Field(
+        default=None, description="Environment variable holding the key (never stored)."
+    )
+    logprobs: bool = Field(
+        default=False,
+        description="The server returns prompt log-probabilities (completions with echo), so "
+        "multiple-choice tasks can run; hosted chat APIs do not.",
+    )
+    timeout_s: float = Field(default=60.0, gt=0, description="Per-request timeout.")
+    max_retries: int = Field(default=5, ge=0, description="Retries on 429 / 5xx / timeouts.")
+    concurrency: int = Field(default=4, gt=0, description="Requests in flight at once.")
 
 
 Source = Annotated[
@@ -85,6 +95,35 @@ class Price(Spec):
     as_of: str = Field(description="Date the price was read (YYYY-MM or YYYY-MM-DD).")
 
 
+class EngineOptions(Spec):
+    """vLLM engine settings; `slm-bench run --engine KEY=VALUE` overrides them for one run."""
+
+    max_model_len: int | None = Field(default=None, description="Default: context_length.")
+    tensor_parallel_size: int = Field(default=1, gt=0)
+    gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1)
+    enforce_eager: bool = Field(
+        default=True, description="Skip graph compilation: 70-90 s less start-up on CPU."
+    )
+    kv_cache_space_gib: float = Field(
+        default=1.0, gt=0, description="CPU only (VLLM_CPU_KVCACHE_SPACE); default: share of RAM."
+    )
+    max_num_seqs: int | None = Field(default=None, gt=0)
+
+
+BACKENDS: dict[str, tuple[str, ...]] = {
+    "hf": ("embedded", "hub"),
+    "vllm": ("embedded", "hub"),
+    "vllm-server": ("embedded", "hub"),
+    "llamacpp": ("embedded",),
+    "openai": ("api",),
+    "embed-clf": ("package",),
+}
+"""Every backend and the model sources it can run (`model@backend` picks one)."""
+
+DTYPE_SUFFIXES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
+"""`model@hf-fp32`: a backend name may end in a precision."""
+
+
 class ModelSpec(Spec):
     """One catalogue entry: what the model is, where it comes from, how to run it."""
 
@@ -94,13 +133,14 @@ class ModelSpec(Spec):
     size_class: Literal["slm", "llm"] | None = Field(
         default=None, description="Derived from params_b and SLM_MAX_PARAMS_B when omitted."
     )
-    backend: Literal["hf", "vllm", "openai", "llamacpp", "embed-clf"] = "hf"
+    backend: Literal["hf", "vllm", "vllm-server", "openai", "llamacpp", "embed-clf"] = "hf"
     source: Source
     context_length: int = Field(gt=0, description="Maximum context in tokens.")
     chat: bool = Field(description="Instruction-tuned with a chat template (applied for tasks).")
     dtype: Literal["float32", "bfloat16", "float16", "auto"] = "auto"
     quantization: str | None = Field(default=None, description="e.g. 'gguf-q4_1', or None.")
     batch_size: int = Field(default=8, gt=0, description="lm-eval batch size for this model.")
+    engine: EngineOptions = Field(default_factory=EngineOptions)
     price: Price | None = None
     notes: str | None = None
 
@@ -110,6 +150,11 @@ class ModelSpec(Spec):
             small = self.params_b is not None and self.params_b < SLM_MAX_PARAMS_B
             self.size_class = "slm" if small else "llm"
         return self
+
+    @property
+    def base_name(self) -> str:
+        """The catalogue entry this spec comes from (`model` of `model@vllm`)."""
+        return self.name.split("@", 1)[0]
 
     @property
     def local(self) -> bool:
@@ -132,11 +177,53 @@ class Catalogue(Spec):
         return self
 
     def get(self, name: str) -> ModelSpec:
-        """The entry called `name`, or a did-you-mean error."""
+        """The entry called `name`, or `entry@backend[-precision]`; else a did-you-mean error."""
+        base_name, _, variant = name.partition("@")
         for m in self.models:
-            if m.name == name:
-                return m
-        raise did_you_mean("model", name, [m.name for m in self.models])
+            if m.name == base_name:
+                return with_backend(m, variant) if variant else m
+        raise did_you_mean("model", base_name, [m.name for m in self.models])
+
+
+def with_backend(base: ModelSpec, variant: str) -> ModelSpec:
+    """The same model through another backend and/or precision: `smollm2@vllm`, `@hf-fp32`."""
+    backend, dtype = variant, None
+    for suffix, full in DTYPE_SUFFIXES.items():
+        if variant.endswith("-" + suffix):
+            backend, dtype = variant[: -len(suffix) - 1], full
+    if backend not in BACKENDS:
+        raise did_you_mean("backend", backend, BACKENDS)
+    if base.source.kind not in BACKENDS[backend]:
+        raise UserError(
+            f"model '{base.name}' ({base.source.kind} source) cannot run on '{backend}'; "
+            f"'{backend}' runs {' or '.join(BACKENDS[backend])} models"
+        )
+    update: dict = {"name": f"{base.name}@{variant}", "backend": backend}
+    if dtype:
+        if backend == "llamacpp":
+            raise UserError("llama.cpp runs the GGUF's own quantisation; drop the precision suffix")
+        update["dtype"] = dtype
+    if backend == "llamacpp":  # the GGUF's own integer kernels, not dequantised weights
+        update["quantization"] = (base.quantization or "gguf").replace(" (dequantised)", "")
+    return base.model_copy(update=update)
+
+
+def engine_overrides(spec: ModelSpec, pairs: list[str]) -> ModelSpec:
+    """Apply `KEY=VALUE` engine settings (from --engine) to a spec, validated."""
+    values = spec.engine.model_dump()
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or key not in values:
+            raise UserError(
+                f"--engine expects KEY=VALUE with KEY one of {', '.join(values)}; got '{pair}'"
+            )
+        values[key] = yaml.safe_load(raw)
+    try:
+        engine = EngineOptions.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UserError(f"--engine {err['loc'][0]}: {err['msg']}") from exc
+    return spec.model_copy(update={"engine": engine})
 
 
 def read_yaml(path: Path) -> object:

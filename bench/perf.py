@@ -108,6 +108,21 @@ def summarise(name: str, values: Sequence[float], unit: str = "s",
     )  # fmt: skip
 
 
+FILLER = (
+    "Die Stadtverwaltung informiert über Öffnungszeiten, Gebühren und Fristen. Anträge können "
+    "online oder im Bürgerbüro gestellt werden. The council publishes its meeting minutes, "
+    "budgets and planning notices so that residents can follow local decisions. "
+)
+
+
+def filler_ids(tokenizer, n_tokens: int) -> list[int]:
+    """Exactly `n_tokens` ids of deterministic filler text (a transformers tokenizer)."""
+    ids: list[int] = []
+    while len(ids) < n_tokens:
+        ids += tokenizer(FILLER, add_special_tokens=False).input_ids
+    return ids[:n_tokens]
+
+
 class PerfEngine:
     """What a backend offers the scenario (the HF backend implements it)."""
 

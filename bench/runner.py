@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.backends import REGISTRY
-from bench.config import ModelSpec, load_catalogue
+from bench.backends import check_backend
+from bench.config import ModelSpec, engine_overrides, load_catalogue
 from bench.environment import git_sha, hardware, package_versions
 from bench.errors import UserError
 from bench.perf import PerfConfig
@@ -39,6 +39,7 @@ class RunRequest:
     country_iso_code: str = "DEU"
     catalogue: Path | None = None
     perf: PerfConfig | None = None
+    engine: list[str] = field(default_factory=list)  # KEY=VALUE vLLM settings for this run
     command: list[str] = field(default_factory=lambda: list(sys.argv))
 
 
@@ -65,14 +66,12 @@ def validate_request(req: RunRequest) -> list[ModelSpec]:
     if req.limit is not None and req.limit <= 0:
         raise UserError(f"--limit must be a positive number of samples, got {req.limit}")
     catalogue = load_catalogue(req.catalogue)
-    specs = [catalogue.get(name) for name in dict.fromkeys(req.models)]
+    specs = [
+        engine_overrides(catalogue.get(name), req.engine) for name in dict.fromkeys(req.models)
+    ]
     check_tasks(list(dict.fromkeys(req.tasks)))
     for spec in specs:
-        if spec.backend not in REGISTRY:
-            raise UserError(
-                f"model '{spec.name}' needs the '{spec.backend}' backend, which this version "
-                f"of slm-bench does not have yet (available: {', '.join(sorted(REGISTRY))})"
-            )
+        check_backend(spec)
         check_available(spec)
     return specs
 
@@ -175,7 +174,7 @@ def run_model(
             [sys.executable, "-m", "bench.worker", str(job_path)],
             stdout=log_fh,
             stderr=subprocess.STDOUT,
-            env=_child_env(),
+            env={**_child_env(), "SLM_BENCH_LOG_DIR": str(log.parent)},
         )
         try:
             while proc.poll() is None:

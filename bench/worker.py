@@ -8,6 +8,8 @@ ends in a cell file, ok or error; a task that fails does not stop the next one.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from bench.backends import LoadedModel, Usage, get_backend
+from bench.backends.base import UnsupportedTask
 from bench.config import ModelSpec
 from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
@@ -23,6 +26,9 @@ from bench.records import CellResult, Measurement, PerfResult
 from bench.store import RunStore, now_iso
 from bench.tasks import task_manager
 from bench.weights import local_folder
+
+SERVER_BACKENDS = {"vllm-server"}
+"""Backends whose model runs in a server child process: memory counts that process tree."""
 
 
 class Job(BaseModel):
@@ -59,14 +65,14 @@ def usage_measurements(usage: Usage, n_samples: int) -> list[Measurement]:
             name="input_tokens",
             value=usage.input_tokens,
             unit="tokens",
-            provenance="measured:tokenizer",
+            provenance=usage.token_source,
             n=usage.requests,
         ),
         Measurement(
             name="output_tokens",
             value=usage.output_tokens,
             unit="tokens",
-            provenance="measured:tokenizer",
+            provenance=usage.token_source,
             n=usage.requests,
         ),
         Measurement(
@@ -99,6 +105,25 @@ def usage_measurements(usage: Usage, n_samples: int) -> list[Measurement]:
     return out
 
 
+def cost_measurement(spec: ModelSpec, usage: Usage) -> Measurement | None:
+    """What the task's requests cost at the catalogue's API price (None without a price)."""
+    price = spec.price
+    if price is None:
+        return None
+    cost = (
+        usage.input_tokens * price.input_per_1m_tokens
+        + usage.output_tokens * price.output_per_1m_tokens
+    ) / 1e6
+    return Measurement(
+        name="api_cost",
+        value=round(cost, 6),
+        unit=price.currency,
+        provenance=f"derived:{usage.token_source} x price as of {price.as_of}",
+        n=usage.requests,
+        detail={"per_request": cost / usage.requests if usage.requests else None},
+    )
+
+
 def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) -> CellResult:
     """Evaluate one task with all meters running and return its cell (samples written too)."""
     from bench.quality import evaluate_task
@@ -120,7 +145,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
             )
         )
     with (
-        PeakRSSMeter() as rss,
+        PeakRSSMeter(include_children=loaded.spec.backend in SERVER_BACKENDS) as rss,
         GpuMeter() as gpu,
         EnergyMeter(job.country_iso_code) as energy,
         WallTimer() as wall,
@@ -141,6 +166,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
             wall.measurement("wall_time"),
             rss.measurement("peak_rss"),
             *usage_measurements(loaded.usage, n),
+            *filter(None, [cost_measurement(loaded.spec, loaded.usage)]),
             *energy.measurements(),
             *gpu.measurements(),
             *extra,
@@ -185,7 +211,7 @@ def run_job(job: Job) -> int:
     print(f"[slm-bench] loading {spec.name} ({spec.backend})", flush=True)
     try:
         with (
-            PeakRSSMeter() as rss,
+            PeakRSSMeter(include_children=spec.backend in SERVER_BACKENDS) as rss,
             EnergyMeter(job.country_iso_code) as energy,
             WallTimer() as wall,
         ):
@@ -208,14 +234,29 @@ def run_job(job: Job) -> int:
         *energy.measurements(prefix="load_"),
     ]
     print(f"[slm-bench] loaded in {wall.seconds:.1f}s: {json.dumps(loaded.info)}", flush=True)
+    try:
+        return run_loaded(job, loaded, load)
+    finally:
+        if loaded.close is not None:  # e.g. stop the model server this backend started
+            loaded.close()
+
+
+def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement]) -> int:
+    """Every task, then the scenario, on a loaded model; 0 if all went well."""
+    store = RunStore(Path(job.run_dir))
     failed = 0
     for task in job.tasks:
         print(f"[slm-bench] task {task}", flush=True)
+        down = loaded.alive() if loaded.alive is not None else None
+        if down:  # a dead server would only time out, request by request
+            store.write_cell(error_cell(job, task, down))
+            failed += 1
+            continue
         try:
             cell = run_task(job, loaded, task, load)
             print(f"[slm-bench] {task}: {cell.metric().name}={cell.metric().value:.4f}", flush=True)
         except Exception as exc:  # noqa: BLE001 - one task's failure must not stop the rest
-            if type(exc).__name__ == "UnsupportedTask":  # not this backend's kind of task
+            if isinstance(exc, UnsupportedTask):  # not this backend's kind of task
                 store.write_cell(error_cell(job, task, str(exc), status="skipped"))
                 print(f"[slm-bench] {task}: skipped: {exc}", flush=True)
                 continue
@@ -269,11 +310,23 @@ def run_perf(job: Job, loaded: LoadedModel) -> bool:
     return True
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    # The runner sends SIGTERM on Ctrl-C; exiting through SystemExit runs the `finally`
+    # blocks that stop a model server this process started.
+    sys.exit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     job = Job.model_validate_json(Path(args[0]).read_text())
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     return run_job(job)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # vLLM's engine threads can abort the interpreter at shutdown ("terminate called without an
+    # active exception") after all cells are written; leave without running that teardown.
+    os._exit(code)

@@ -19,7 +19,10 @@ def _one_line_error(result, pattern: str) -> None:
         (["run", "--limit", "-3"], "positive number"),
         (["run", "--limit", "ten"], "whole number"),
         (["run", "--models", "llama-3.2-1b-instruct"], "huggingface-cli download"),
-        (["run", "--models", "gpt-4o-mini"], "'openai' backend"),
+        (["run", "--models", "gpt-4o-mini"], "OPENAI_API_KEY"),
+        (["run", "--models", "smollm2-135m-instruct@vlm"], "did you mean vllm"),
+        (["run", "--models", "gpt-4o-mini@vllm"], "cannot run on 'vllm'"),
+        (["run", "--engine", "max_model_len"], "KEY=VALUE"),
         (["report", "/nonexistent/run"], "not a run folder"),
     ],
 )

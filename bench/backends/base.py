@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,6 +20,44 @@ class Usage:
     output_tokens: int = 0
     model_seconds: float = 0.0
     batches: BatchLog = field(default_factory=BatchLog)
+    token_source: str = "measured:tokenizer"  # or "reported:server-usage" (API backends)
+
+
+class UnsupportedTask(Exception):
+    """This backend cannot run this kind of task; the cell is recorded as skipped, not failed."""
+
+
+class MeteredCalls:
+    """Mixin for lm-eval LM classes: times each request call and counts tokens into `usage`.
+
+    Token counts use the model's own tokenizer; backends that get counts from their server
+    (the API backend) override `count_input` / `count_output`.
+    """
+
+    usage: Usage
+
+    def count_input(self, texts: list[str]) -> int:
+        return sum(len(self.tok_encode(t)) for t in texts)
+
+    def count_output(self, texts: list[str]) -> int:
+        return sum(len(self.tok_encode(t)) for t in texts)
+
+    def loglikelihood(self, requests, disable_tqdm: bool = False):
+        start = time.perf_counter()
+        out = super().loglikelihood(requests, disable_tqdm=True)
+        self.usage.model_seconds += time.perf_counter() - start
+        self.usage.requests += len(requests)
+        self.usage.input_tokens += self.count_input([a for r in requests for a in r.args[:2]])
+        return out
+
+    def generate_until(self, requests, disable_tqdm: bool = False):
+        start = time.perf_counter()
+        out = super().generate_until(requests, disable_tqdm=True)
+        self.usage.model_seconds += time.perf_counter() - start
+        self.usage.requests += len(requests)
+        self.usage.input_tokens += self.count_input([r.args[0] for r in requests])
+        self.usage.output_tokens += self.count_output(list(out))
+        return out
 
 
 @dataclass
@@ -29,11 +69,13 @@ class LoadedModel:
     usage: Usage
     info: dict[str, Any] = field(default_factory=dict)
     engine: Any = None  # a bench.perf.PerfEngine, when the backend supports the scenario
+    close: Callable[[], None] | None = None  # stops what the backend started (a server)
+    alive: Callable[[], str | None] | None = None  # None while healthy, else why not
 
     def reset_usage(self) -> Usage:
         """Start counting afresh (per task) and return the counters so far."""
         old = self.usage
-        self.usage = Usage()
+        self.usage = Usage(token_source=old.token_source)
         self.lm.usage = self.usage
         return old
 

@@ -14,13 +14,9 @@ from __future__ import annotations
 import math
 import time
 
-from bench.backends.base import LoadedModel, Usage
+from bench.backends.base import LoadedModel, UnsupportedTask, Usage
 from bench.config import ModelSpec
 from bench.weights import local_folder
-
-
-class UnsupportedTask(Exception):
-    """The backend cannot run this kind of task; the cell is skipped, not failed."""
 
 
 def _lm_class():

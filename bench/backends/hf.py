@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
-from bench.backends.base import LoadedModel, Usage
+from bench.backends.base import LoadedModel, MeteredCalls, Usage
 from bench.config import ModelSpec
+from bench.perf import filler_ids
 from bench.weights import local_folder
 
 
@@ -16,7 +17,7 @@ def _metered_hflm_class():
     """
     from lm_eval.models.huggingface import HFLM
 
-    class MeteredHFLM(HFLM):
+    class MeteredHFLM(MeteredCalls, HFLM):
         usage: Usage
 
         def _model_call(self, inps, attn_mask=None, labels=None):
@@ -31,33 +32,7 @@ def _metered_hflm_class():
             self.usage.batches.add(time.perf_counter() - start, int(context.shape[0]))
             return out
 
-        def loglikelihood(self, requests, disable_tqdm: bool = False):
-            start = time.perf_counter()
-            out = super().loglikelihood(requests, disable_tqdm=True)
-            self.usage.model_seconds += time.perf_counter() - start
-            self.usage.requests += len(requests)
-            self.usage.input_tokens += sum(
-                len(self.tok_encode(r.args[0])) + len(self.tok_encode(r.args[1])) for r in requests
-            )
-            return out
-
-        def generate_until(self, requests, disable_tqdm: bool = False):
-            start = time.perf_counter()
-            out = super().generate_until(requests, disable_tqdm=True)
-            self.usage.model_seconds += time.perf_counter() - start
-            self.usage.requests += len(requests)
-            self.usage.input_tokens += sum(len(self.tok_encode(r.args[0])) for r in requests)
-            self.usage.output_tokens += sum(len(self.tok_encode(text)) for text in out)
-            return out
-
     return MeteredHFLM
-
-
-FILLER = (
-    "Die Stadtverwaltung informiert über Öffnungszeiten, Gebühren und Fristen. Anträge können "
-    "online oder im Bürgerbüro gestellt werden. The council publishes its meeting minutes, "
-    "budgets and planning notices so that residents can follow local decisions. "
-)
 
 
 class HFPerfEngine:
@@ -67,11 +42,7 @@ class HFPerfEngine:
         self.model, self.tokenizer = model, tokenizer
 
     def prompt_ids(self, n_tokens: int) -> list[int]:
-        """Exactly `n_tokens` ids of deterministic filler text."""
-        ids: list[int] = []
-        while len(ids) < n_tokens:
-            ids += self.tokenizer(FILLER, add_special_tokens=False).input_ids
-        return ids[:n_tokens]
+        return filler_ids(self.tokenizer, n_tokens)
 
     def _generate(self, batch: list[list[int]], new_tokens: int, streamer=None) -> None:
         import torch

@@ -92,7 +92,8 @@ class PeakRSSMeter:
             name=name,
             value=round(self.peak_bytes / MIB, 1),
             unit="MiB",
-            provenance=f"measured:psutil-rss-sampler({self._interval_s * 1000:.0f}ms)",
+            provenance=f"measured:psutil-rss-sampler({self._interval_s * 1000:.0f}ms"
+            + (", with child processes)" if self._include_children else ")"),
             n=self.samples,
         )
 
