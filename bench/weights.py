@@ -106,6 +106,27 @@ def _gguf_path(src: EmbeddedSource, workdir: Path) -> Path:
     return Path(spec.origin).parent / src.gguf_file
 
 
+def gguf_path(src: EmbeddedSource) -> Path:
+    """The GGUF file itself (llama.cpp runs it as is); assembled into the cache once if needed."""
+    if not src.assemble:
+        return _gguf_path(src, cache_dir())
+    target = cache_dir() / "gguf" / f"{Path(src.gguf_file).stem}-{src.sha256[:12]}.gguf"
+    if target.exists():
+        return target
+    work = cache_dir() / "gguf" / f".{target.stem}.partial"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        gguf = _gguf_path(src, work)
+        actual = sha256_file(gguf)
+        if actual != src.sha256:
+            raise UserError(f"checksum mismatch for {gguf}: expected {src.sha256}, got {actual}")
+        os.replace(gguf, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
 def materialise_embedded(src: EmbeddedSource) -> Path:
     """Convert the embedded GGUF into a cached HF safetensors folder once; return the folder."""
     # Keyed by the GGUF's content, not the catalogue name: entries that differ only in how

@@ -66,3 +66,45 @@ def test_malformed_yaml_names_file_and_line(tmp_path):
 def test_missing_catalogue_file_is_one_line(tmp_path):
     with pytest.raises(UserError, match="cannot read"):
         load_catalogue(tmp_path / "nope.yaml")
+
+
+def test_model_at_backend_names_a_variant_of_the_same_entry():
+    cat = load_catalogue()
+    base = cat.get("smollm2-135m-instruct")
+    vllm = cat.get("smollm2-135m-instruct@vllm")
+    assert (vllm.name, vllm.backend, vllm.base_name) == (
+        "smollm2-135m-instruct@vllm", "vllm", "smollm2-135m-instruct"
+    )
+    assert vllm.source == base.source and vllm.dtype == base.dtype
+    fp32 = cat.get("smollm2-135m-instruct@hf-fp32")
+    assert (fp32.backend, fp32.dtype) == ("hf", "float32")
+    gguf = cat.get("gemma3-270m@llamacpp")
+    assert gguf.backend == "llamacpp" and gguf.quantization == "gguf-q4_k_m"
+    assert cat.get("smollm2-135m-instruct@vllm-server").backend == "vllm-server"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("smollm2-135m-instruct@vlm", "did you mean vllm"),
+        ("gpt-4o-mini@hf", "cannot run on 'hf'"),
+        ("llama-3.2-1b-instruct@llamacpp", "cannot run on 'llamacpp'"),
+        ("gemma3-270m@llamacpp-fp32", "drop the precision suffix"),
+    ],
+)
+def test_impossible_variants_are_one_line_errors(name, message):
+    with pytest.raises(UserError, match=message):
+        load_catalogue().get(name)
+
+
+def test_engine_overrides_are_validated():
+    from bench.config import engine_overrides
+
+    spec = load_catalogue().get("smollm2-135m-instruct@vllm")
+    changed = engine_overrides(spec, ["max_model_len=4096", "enforce_eager=false"])
+    assert changed.engine.max_model_len == 4096 and changed.engine.enforce_eager is False
+    assert spec.engine.max_model_len is None  # the catalogue entry is untouched
+    with pytest.raises(UserError, match="KEY=VALUE"):
+        engine_overrides(spec, ["colour=red"])
+    with pytest.raises(UserError, match="gpu_memory_utilization"):
+        engine_overrides(spec, ["gpu_memory_utilization=3"])

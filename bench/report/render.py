@@ -17,6 +17,7 @@ from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
 from bench.records import CellResult
+from bench.report.backends_view import model_rows, variant_groups
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
@@ -95,7 +96,8 @@ def build_context(
         ]
     curves = long_context_table(table) if not table.empty else pd.DataFrame()
     rag = rag_table(table) if not table.empty else pd.DataFrame()
-    perf = perf_view(store.perf_results())
+    perf_results = store.perf_results()
+    perf = perf_view(perf_results)
     cells = store.cells()
     energy_prov = _provenance(cells, "energy")
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
@@ -116,6 +118,8 @@ def build_context(
         "figure_svg": trade_off_figure(table, labels) if not table.empty else None,
         "long_context_svg": long_context_figure(curves),
         "perf": perf, "perf_svg": perf_figure(perf["series"]),
+        "variants": variant_groups(info.model_specs, table, perf_results, fmt),
+        "models_as_run": model_rows(info.model_specs),
         "effective": [
             {**r, **{k: fmt.int(r[k]) for k in ("effective_length", "longest_run", "skipped_from")}}
             for r in effective_lengths(curves).to_dict("records")
