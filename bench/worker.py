@@ -116,7 +116,7 @@ def cost_measurement(spec: ModelSpec, usage: Usage) -> Measurement | None:
     ) / 1e6
     return Measurement(
         name="api_cost",
-        value=round(cost, 6),
+        value=cost,
         unit=price.currency,
         provenance=f"derived:{usage.token_source} x price as of {price.as_of}",
         n=usage.requests,
