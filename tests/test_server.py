@@ -74,11 +74,13 @@ def test_problem_reports_a_server_killed_mid_run(tmp_path):
 
 def test_server_dies_with_a_killed_parent(tmp_path):
     """Even a SIGKILLed model process (no `finally` runs) leaves no server behind."""
+    log = str(tmp_path / "s.log")
     script = (
         "import sys, time\n"
         "from bench.backends.server import ManagedServer, free_port\n"
         "port = free_port()\n"
-        f"s = ManagedServer([sys.executable, {FAKE!r}, str(port), '--child'], port, {str(tmp_path / 's.log')!r}).start()\n"
+        f"cmd = [sys.executable, {FAKE!r}, str(port), '--child']\n"
+        f"s = ManagedServer(cmd, port, {log!r}).start()\n"
         "print(s.proc.pid, flush=True)\n"
         "time.sleep(600)\n"
     )  # fmt: skip
