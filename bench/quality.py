@@ -43,7 +43,10 @@ def evaluate_task(lm: Any, task: str, *, limit: int | None, chat: bool, seed: in
         bootstrap_iters=1000,
         verbosity="ERROR",
     )
-    return outcome_from_results(results, task, tokenizer=getattr(lm, "tok_encode", None))
+    # An API model without a local tokenizer (hosted chat) cannot count a sample's tokens;
+    # its `tok_encode` returns the text itself. Its totals come from the server instead.
+    counter = getattr(lm, "tok_encode", None) if getattr(lm, "tokenizer", 1) is not None else None
+    return outcome_from_results(results, task, tokenizer=counter)
 
 
 def outcome_from_results(results: dict, task: str, tokenizer=None) -> TaskOutcome:

@@ -181,9 +181,9 @@ def run_model(
                 poll()
                 time.sleep(0.25)
         except BaseException:
-            proc.terminate()
+            proc.terminate()  # the worker stops what it started (a model server) on SIGTERM
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
             raise

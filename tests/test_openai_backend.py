@@ -71,6 +71,11 @@ def test_api_run_counts_tokens_and_cost_and_never_stores_the_key(cli, tmp_path, 
     assert m["input_tokens"]["value"] == 300 and m["output_tokens"]["value"] == 6
     assert m["input_tokens"]["provenance"] == "reported:server-usage"
     assert m["api_cost"]["value"] == pytest.approx((300 * 0.15 + 6 * 0.60) / 1e6)
+    (run,) = (tmp_path / "results").iterdir()
+    sample = json.loads(
+        (run / "samples" / "fake-api" / "citizen_requests_gen_de.jsonl").read_text().splitlines()[0]
+    )
+    assert sample["prediction"] == "Abfall" and sample["input_tokens"] is None  # no tokenizer
     mc = _cell(tmp_path, "citizen_requests_de")
     assert mc["status"] == "skipped" and "log-probabilities" in mc["error"]
     for path in tmp_path.rglob("*"):
