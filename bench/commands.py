@@ -192,6 +192,11 @@ def cmd_models(args: argparse.Namespace) -> int:
         _print_table(
             ["name", "family", "params (B)", "class", "context", "backend", "source", "runs"], rows
         )
+        from bench.config import BACKENDS
+
+        print("\nAnother backend or precision for the same model: NAME@BACKEND[-fp32|-bf16|-fp16]")
+        for backend, sources in BACKENDS.items():
+            print(f"  @{backend:<12} runs {', '.join(sources)} models")
         return 0
     from bench.weights import local_folder
 
