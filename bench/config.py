@@ -96,7 +96,7 @@ class Price(Spec):
 
 
 class EngineOptions(Spec):
-    """vLLM engine settings; `slm-bench run --engine KEY=VALUE` overrides them for one run."""
+    """vLLM / llama.cpp engine settings; `--engine KEY=VALUE` overrides them for one run."""
 
     max_model_len: int | None = Field(default=None, description="Default: context_length.")
     tensor_parallel_size: int = Field(default=1, gt=0)
@@ -108,6 +108,9 @@ class EngineOptions(Spec):
         default=1.0, gt=0, description="CPU only (VLLM_CPU_KVCACHE_SPACE); default: share of RAM."
     )
     max_num_seqs: int | None = Field(default=None, gt=0)
+    threads: int | None = Field(
+        default=None, gt=0, description="llama.cpp CPU threads (default: all usable cores)."
+    )
 
 
 BACKENDS: dict[str, tuple[str, ...]] = {

@@ -12,6 +12,7 @@ REGISTRY: dict[str, str] = {
     "vllm": "bench.backends.vllm_offline:VllmBackend",
     "vllm-server": "bench.backends.vllm_server:VllmServerBackend",
     "openai": "bench.backends.openai_api:OpenAIBackend",
+    "llamacpp": "bench.backends.llamacpp:LlamaCppBackend",
 }
 
 
