@@ -106,6 +106,15 @@ def _gguf_path(src: EmbeddedSource, workdir: Path) -> Path:
     return Path(spec.origin).parent / src.gguf_file
 
 
+def _verified_gguf(src: EmbeddedSource, workdir: Path) -> Path:
+    """The package's GGUF (assembled into `workdir` if needed), its sha256 checked."""
+    gguf = _gguf_path(src, workdir)
+    actual = sha256_file(gguf)
+    if actual != src.sha256:
+        raise UserError(f"checksum mismatch for {gguf}: expected {src.sha256}, got {actual}")
+    return gguf
+
+
 def gguf_path(src: EmbeddedSource) -> Path:
     """The GGUF file itself (llama.cpp runs it as is); assembled into the cache once if needed."""
     if not src.assemble:
@@ -117,11 +126,7 @@ def gguf_path(src: EmbeddedSource) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        gguf = _gguf_path(src, work)
-        actual = sha256_file(gguf)
-        if actual != src.sha256:
-            raise UserError(f"checksum mismatch for {gguf}: expected {src.sha256}, got {actual}")
-        os.replace(gguf, target)
+        os.replace(_verified_gguf(src, work), target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
@@ -143,13 +148,12 @@ def materialise_embedded(src: EmbeddedSource) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        gguf = _gguf_path(src, work)
-        actual = sha256_file(gguf)
-        if actual != src.sha256:
-            raise UserError(f"checksum mismatch for {gguf}: expected {src.sha256}, got {actual}")
+        gguf = _verified_gguf(src, work)
         _convert(gguf, work / "hf", add_bos_token=src.add_bos_token)
         (work / "hf" / MARKER).write_text(
-            json.dumps({"gguf_sha256": actual, "converter": CONVERTER_VERSION, "gguf": gguf.name})
+            json.dumps(
+                {"gguf_sha256": src.sha256, "converter": CONVERTER_VERSION, "gguf": gguf.name}
+            )
         )
         shutil.rmtree(target, ignore_errors=True)
         os.replace(work / "hf", target)  # the marker arrives with a complete folder only

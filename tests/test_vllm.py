@@ -61,6 +61,17 @@ def _servers() -> list[psutil.Process]:
     return found
 
 
+def _wait_for_log(tmp_path: Path, model: str, text: str, seconds: float = 600) -> str:
+    """The model process's log once it contains `text` (AssertionError on timeout)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        logs = list((tmp_path / "results").glob(f"*/logs/{model}.log"))
+        if logs and text in (log := logs[0].read_text()):
+            return log
+        time.sleep(0.5)
+    raise AssertionError(f"'{text}' never appeared in the log of {model}")
+
+
 def _predictions(store, model: str, task: str) -> dict[int, str]:
     path = store.root / "samples" / model / f"{task}.jsonl"
     rows = [json.loads(line) for line in path.read_text().splitlines()]
@@ -134,15 +145,7 @@ def test_server_killed_mid_run_ends_its_cells_and_the_run_goes_on(tmp_path):
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 600
-        log = None
-        while time.monotonic() < deadline and log is None:
-            logs = list((tmp_path / "results").glob(f"*/logs/{model}.log"))
-            text = logs[0].read_text() if logs else ""
-            if "[slm-bench] task citizen_requests_de" in text:
-                log = text
-            time.sleep(0.5)
-        assert log, "the server never came up"
+        log = _wait_for_log(tmp_path, model, "[slm-bench] task citizen_requests_de")
         pid = int(log.split("vLLM server pid ")[1].split()[0])
         time.sleep(3)  # requests in flight
         os.kill(pid, signal.SIGKILL)
@@ -168,12 +171,7 @@ def test_ctrl_c_stops_the_server(tmp_path):
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            logs = list((tmp_path / "results").glob(f"*/logs/{SMOL}@vllm-server.log"))
-            if logs and "vLLM server pid" in logs[0].read_text():
-                break
-            time.sleep(0.5)
+        _wait_for_log(tmp_path, f"{SMOL}@vllm-server", "vLLM server pid")
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=120)
     finally:
