@@ -73,7 +73,9 @@ def test_model_at_backend_names_a_variant_of_the_same_entry():
     base = cat.get("smollm2-135m-instruct")
     vllm = cat.get("smollm2-135m-instruct@vllm")
     assert (vllm.name, vllm.backend, vllm.base_name) == (
-        "smollm2-135m-instruct@vllm", "vllm", "smollm2-135m-instruct"
+        "smollm2-135m-instruct@vllm",
+        "vllm",
+        "smollm2-135m-instruct",
     )
     assert vllm.source == base.source and vllm.dtype == base.dtype
     fp32 = cat.get("smollm2-135m-instruct@hf-fp32")

@@ -40,8 +40,9 @@ def check_backend(spec) -> None:
             raise UserError(f"model '{spec.name}' needs the package '{module}': {how}")
     key_env = getattr(spec.source, "api_key_env", None)
     if key_env and not os.environ.get(key_env):
-        raise UserError(f"model '{spec.name}' needs its API key in the environment variable "
-                        f"{key_env}")
+        raise UserError(
+            f"model '{spec.name}' needs its API key in the environment variable {key_env}"
+        )
 
 
 def get_backend(name: str) -> Backend:

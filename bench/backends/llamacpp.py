@@ -120,7 +120,7 @@ def _lm_class():
                 until = gen_kwargs.get("until") or []
                 until = [until] if isinstance(until, str) else list(until)
                 max_tokens = int(gen_kwargs.get("max_gen_toks", self.max_gen_toks))
-                prompt = self.tok_encode(context)[-(self.llm.n_ctx() - max_tokens):]
+                prompt = self.tok_encode(context)[-(self.llm.n_ctx() - max_tokens) :]
                 start = time.perf_counter()
                 result = self.llm.create_completion(
                     prompt=prompt, max_tokens=max_tokens, temperature=0.0, stop=until or None
