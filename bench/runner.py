@@ -158,6 +158,10 @@ def run_model(
     )
     job_path = store.root / "jobs" / f"{spec.name}.json"
     write_record(job_path, job)
+    for task in tasks:
+        # A resumed run re-runs failed cells: drop the stale record first, or the
+        # progress poll below would report the old failure as this run's outcome.
+        store.cell_path(spec.name, task).unlink(missing_ok=True)
     log = store.log_path(spec.name)
     log.parent.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()

@@ -171,11 +171,16 @@ def test_resume_reruns_only_missing_cells(matrix_run, tmp_path):
     shutil.copytree(run_dir, copy)
     missing = copy / "cells" / "gemma3-270m" / "short_answers_en.json"
     missing.unlink()
+    failed = copy / "cells" / "gemma3-270m" / "citizen_requests_de.json"
+    stale = json.loads(failed.read_text()) | {"status": "error", "error": "stale failure"}
+    failed.write_text(json.dumps(stale))
     kept = copy / "cells" / "smollm2-135m-instruct" / "citizen_requests_de.json"
     before = kept.read_text()
     result = run_cli("run", "--resume", str(copy), "--no-report")
     assert result.returncode == 0, result.stdout + result.stderr
     assert missing.exists() and kept.read_text() == before
+    assert json.loads(failed.read_text())["status"] == "ok"
+    assert "stale failure" not in result.stdout + result.stderr  # not reported as this run's
     log = (copy / "logs" / "smollm2-135m-instruct.log").read_text()
     assert log.count("[slm-bench] loading") == 1  # smollm2 was not started again
 
