@@ -147,6 +147,9 @@ def test_report_is_self_contained_and_escapes_model_output(matrix_run, tmp_path)
     html = report.read_text()
     assert "<svg" in html and "smollm2-135m-instruct" in html and "gemma3-270m" in html
     assert "estimates, not measurements" in html
+    start = html.index('id="families"')
+    families = html[start : html.index("</section>", start)]
+    assert "Classification — routing citizen" in families and "short_answers_en" in families
     # Nothing is fetched: no external scripts, styles, images or fonts.
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     assert "<script" not in html and "<link" not in html and "url(http" not in html

@@ -1,14 +1,31 @@
-"""Views across tasks of one family: the long-context curve and RAG with/without retrieval.
+"""Views across tasks of one family: the overview by family, the long-context curve and RAG
+with/without retrieval.
 
-Both read the per-cell summary table only (see `bench.analysis.table.summary`), so they work
+All read the per-cell summary table only (see `bench.analysis.table.summary`), so they work
 on any run that holds the relevant tasks.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
+
+from bench.tasks import TaskInfo
+
+FAMILY_ORDER = (
+    "citizen_requests",
+    "request_urgency",
+    "extraction",
+    "short_answers",
+    "rag",
+    "long_context",
+    "knowledge",
+)
+"""Our task folders in reading order: the jobs SLMs are chosen for, then where they fall short."""
+OTHER_FAMILY = "lm_eval"
+"""Family of tasks that are not ours (any lm-eval task by name)."""
 
 NEEDLE = re.compile(r"^needle_(?P<lang>[a-z]{2})_(?P<length>\d+)$")
 RAG = re.compile(r"^rag_(?P<mode>retrieved|gold|closed)_(?P<lang>[a-z]{2})$")
@@ -46,7 +63,7 @@ def long_context_table(summary: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "model": r.model, "lang": m["lang"], "length": int(m["length"]),
             "score": r.get("accuracy"), "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"),
-            "n": n, "mean_input_tokens": tokens / n if n and tokens == tokens else None,
+            "n": n, "mean_input_tokens": tokens / n if n and pd.notna(tokens) else None,
             "error": r.get("error"),
         })  # fmt: skip
     return pd.DataFrame(rows).sort_values(["model", "lang", "length"]) if rows else pd.DataFrame()
@@ -83,3 +100,74 @@ def rag_table(summary: pd.DataFrame) -> pd.DataFrame:
         if m["mode"] == "retrieved" and recall:
             row["recall"] = r.get(recall[0])
     return pd.DataFrame(list(rows.values()))
+
+
+def task_sort_key(infos: dict[str, TaskInfo]) -> Callable[[str], tuple]:
+    """Sort key for task names: family in `FAMILY_ORDER`, then language, then input length
+    (so needle_de_2048 comes before needle_de_16384); lm-eval's own tasks last."""
+    rank = {family: i for i, family in enumerate(FAMILY_ORDER)}
+
+    def key(task: str) -> tuple:
+        info = infos.get(task)
+        if info is None:
+            return (len(rank) + 1, OTHER_FAMILY, "", 0, task)
+        family = rank.get(info.family, len(rank))
+        return (family, info.family, info.language, info.context_tokens or 0, task)
+
+    return key
+
+
+def family_overview(summary: pd.DataFrame, infos: dict[str, TaskInfo]) -> list[dict]:
+    """Every task's primary score per model, grouped by family.
+
+    Returns [{"family", "rows": [{"task", "lang", "metric", "kind", "values": {model: {...}}}]}].
+    A row's kind is "score" (value with 95 % CI) or, for the long-context family, one
+    "effective_length" row per language (tokens; the curve has the detail).
+    """
+    if summary.empty:
+        return []
+    models = list(dict.fromkeys(summary.model))
+    groups: dict[str, list[dict]] = {}
+    for task in sorted(set(summary.task), key=task_sort_key(infos)):
+        info = infos.get(task)
+        family = info.family if info else OTHER_FAMILY
+        if family == "long_context":
+            continue
+        cells = summary[summary.task == task].drop_duplicates("model").set_index("model")
+        values = {m: _score(cells.loc[m]) if m in cells.index else None for m in models}
+        ok = cells.dropna(subset=["accuracy"])
+        metric = str(ok.metric.iloc[0]) if len(ok) else (info.metric if info else "")
+        groups.setdefault(family, []).append({
+            "task": task, "lang": info.language if info else "", "metric": metric,
+            "kind": "score", "values": values,
+        })  # fmt: skip
+    lengths = effective_lengths(long_context_table(summary))
+    for lang in sorted(lengths.lang.unique()) if not lengths.empty else []:
+        per_model = lengths[lengths.lang == lang].set_index("model")
+        values = {
+            m: {"effective_length": _int_or_none(per_model.at[m, "effective_length"]),
+                "longest_run": _int_or_none(per_model.at[m, "longest_run"])}
+            if m in per_model.index else None
+            for m in models
+        }  # fmt: skip
+        groups.setdefault("long_context", []).append({
+            "task": f"needle_{lang}_*", "lang": lang, "metric": "effective_length",
+            "kind": "effective_length", "values": values,
+        })  # fmt: skip
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    return [
+        {"family": family, "rows": rows}
+        for family, rows in sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+    ]
+
+
+def _score(cell: pd.Series) -> dict:
+    accuracy = cell.get("accuracy")
+    if accuracy != accuracy or accuracy is None:  # NaN: the cell was skipped or failed
+        return {"value": None, "status": cell.get("status"), "error": cell.get("error")}
+    return {"value": float(accuracy), "ci_low": cell.get("ci_low"), "ci_high": cell.get("ci_high"),
+            "n": cell.get("n")}  # fmt: skip
+
+
+def _int_or_none(value) -> int | None:
+    return None if value is None or value != value else int(value)

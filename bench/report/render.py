@@ -12,16 +12,24 @@ import pandas as pd
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from bench.analysis.families import effective_lengths, long_context_table, rag_table
+from bench.analysis.families import (
+    effective_lengths,
+    family_overview,
+    long_context_table,
+    rag_table,
+    task_sort_key,
+)
 from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
 from bench.records import CellResult
 from bench.report.backends_view import model_rows, variant_groups
+from bench.report.family_view import family_view
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
 from bench.store import RunStore, atomic_write_text, open_run
+from bench.tasks import bundled_tasks
 
 EXAMPLES_PER_CELL = 5
 LANGUAGES = ("en", "de")
@@ -47,6 +55,10 @@ def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
     acc = df["accuracy"].astype(float).where(df["accuracy"].astype(float) > 0)
     df["energy_wh_per_1k_correct"] = df["energy_wh_per_1k"] / acc
     return df
+
+
+def _is_long_context(infos: dict):
+    return lambda task: (info := infos.get(task)) is not None and info.family == "long_context"
 
 
 def _provenance(cells: list[CellResult], name: str) -> list[str]:
@@ -87,8 +99,21 @@ def build_context(
     t, fmt = texts(lang), Formatter(lang)
     info = store.read_info()
     df = tidy(store)
+    infos = {i.name: i for i in bundled_tasks()}
+    order = task_sort_key(infos)
     table = _with_derived(summary(df)) if not df.empty else pd.DataFrame()
+    if not table.empty:
+        # Reading order: by family, language and input length (needle_de_2048 before _16384).
+        rank = {task: i for i, task in enumerate(sorted(set(table.task), key=order))}
+        table = (
+            table.assign(_rank=table.task.map(rank))
+            .sort_values(["_rank", "model"])
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
     decisions = build(store, table, requirements, costs) if not table.empty else None
+    if decisions:
+        decisions.decisions.sort(key=lambda d: order(d.task))
     if decisions:
         table["cost_per_1k"] = [
             (c.per_1k if (c := decisions.costs.get((r.model, r.task))) else None)
@@ -115,7 +140,11 @@ def build_context(
         "cascades": cascade_view(decisions, fmt) if decisions else [],
         "rows_by_task": rows_by_task,
         "knowledge_rows": {k: v for k, v in rows_by_task.items() if k.startswith("knowledge")},
-        "figure_svg": trade_off_figure(table, labels) if not table.empty else None,
+        "families": family_view(family_overview(table, infos), list(dict.fromkeys(table.model)),
+                                t, fmt) if not table.empty else None,
+        # Needle tasks are left out here: the long-context curve shows them, length by length.
+        "figure_svg": trade_off_figure(table[~table.task.map(_is_long_context(infos))], labels)
+        if not table.empty else None,
         "long_context_svg": long_context_figure(curves),
         "perf": perf, "perf_svg": perf_figure(perf["series"]),
         "variants": variant_groups(info.model_specs, table, perf_results, fmt),

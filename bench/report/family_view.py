@@ -1,0 +1,54 @@
+"""The overview table of the report: every family's tasks × models, formatted for the reader."""
+
+from __future__ import annotations
+
+from bench.report.summary_view import Formatter
+
+
+def family_view(groups: list[dict], models: list[str], t: dict, fmt: Formatter) -> dict:
+    """Rows of `bench.analysis.families.family_overview` as text, best value per row marked."""
+    out = []
+    for group in groups:
+        rows = []
+        for row in group["rows"]:
+            if row["kind"] == "effective_length":
+                cells = [_length_cell(row["values"][m], t, fmt) for m in models]
+                metric = t["effective_length"]
+            else:
+                cells = [_score_cell(row["values"][m], t, fmt) for m in models]
+                metric = row["metric"]
+            _mark_best(cells)
+            rows.append(
+                {"task": row["task"], "lang": row["lang"], "metric": metric, "cells": cells}
+            )
+        label = t["family_labels"].get(group["family"], group["family"])
+        out.append({"label": label, "rows": rows})
+    return {"models": models, "groups": out}
+
+
+def _score_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:
+    if value is None:
+        return {"text": "–", "note": t["not_in_run"], "sort": None}
+    if value["value"] is None:
+        why = f"{value.get('status') or 'error'}: {value.get('error') or ''}"
+        return {"text": "–", "note": why, "sort": None}
+    ci = f"{fmt(value.get('ci_low'), 2)}–{fmt(value.get('ci_high'), 2)}"
+    return {"text": fmt(value["value"], 3), "ci": ci, "sort": value["value"]}
+
+
+def _length_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:
+    if value is None or value["longest_run"] is None:
+        return {"text": "–", "note": t["not_in_run"], "sort": None}
+    effective = value["effective_length"]
+    text = fmt.int(effective) if effective is not None else "–"
+    # The longest length run bounds the figure: a model with a short context cannot score more.
+    return {"text": text, "ci": t["of_run"].format(longest=fmt.int(value["longest_run"])),
+            "sort": effective or 0}  # fmt: skip
+
+
+def _mark_best(cells: list[dict]) -> None:
+    """Bold the highest value of a row when at least two models have one and it is above 0."""
+    values = [c["sort"] for c in cells if c["sort"] is not None]
+    top = max(values, default=None)
+    for c in cells:
+        c["best"] = len(values) > 1 and bool(top) and c["sort"] == top

@@ -1,0 +1,120 @@
+"""Views across a task family: order, overview, long-context curve and RAG table (pure logic)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from bench.analysis.families import (
+    effective_context_length,
+    effective_lengths,
+    family_overview,
+    long_context_table,
+    rag_table,
+    task_sort_key,
+)
+from bench.report.family_view import family_view
+from bench.report.render import texts
+from bench.report.summary_view import Formatter
+from bench.tasks import bundled_tasks
+
+INFOS = {i.name: i for i in bundled_tasks()}
+
+
+def _cell(model, task, accuracy, metric="exact_match", n=20, **extra):
+    ok = accuracy is not None
+    return {
+        "model": model, "task": task, "metric": metric if ok else None,
+        "accuracy": accuracy if ok else float("nan"),
+        "ci_low": accuracy - 0.1 if ok else float("nan"),
+        "ci_high": accuracy + 0.1 if ok else float("nan"),
+        "n": n if ok else float("nan"), "status": float("nan") if ok else "skipped",
+        "error": float("nan") if ok else "needs 16,384 tokens of context", **extra,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def run_summary() -> pd.DataFrame:
+    rows = [
+        _cell("big", "needle_de_512", 0.8, metric="found"),
+        _cell("big", "needle_de_1024", 0.7, metric="found"),
+        _cell("big", "needle_de_2048", 0.5, metric="found"),  # below 0.8 × 0.8
+        _cell("big", "needle_de_16384", 0.8, metric="found"),  # recovers: still not counted
+        _cell("small", "needle_de_512", 0.0, metric="found"),
+        _cell("small", "needle_de_1024", 0.0, metric="found"),
+        _cell("small", "needle_de_16384", None),
+        _cell("big", "knowledge_de", 0.3, n=200),
+        _cell("small", "knowledge_de", 0.1, n=200),
+        _cell("big", "citizen_requests_de", 0.4, metric="acc", n=200),
+        _cell("small", "citizen_requests_de", 0.4, metric="acc", n=200),
+        _cell("big", "rag_retrieved_de", 0.2, recall_at_3=0.9),
+        _cell("big", "rag_gold_de", 0.3),
+        _cell("big", "rag_closed_de", 0.0),
+        _cell("big", "arc_easy", 0.5, metric="acc"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_effective_length_is_the_last_length_before_the_first_drop():
+    assert effective_context_length([(512, 0.8), (1024, 0.7), (2048, 0.5), (4096, 0.8)]) == 1024
+    assert effective_context_length([(1024, 0.5), (512, 0.5)]) == 1024  # order does not matter
+    assert effective_context_length([(512, 0.0), (1024, 0.0)]) is None  # fails the shortest
+    assert effective_context_length([]) is None
+
+
+def test_long_context_table_and_effective_lengths(run_summary):
+    curves = long_context_table(run_summary)
+    big = curves[curves.model == "big"]
+    assert list(big.length) == [512, 1024, 2048, 16384]  # numeric order, not text order
+    lengths = effective_lengths(curves).set_index("model")
+    assert lengths.at["big", "effective_length"] == 1024
+    assert lengths.at["big", "longest_run"] == 16384
+    assert pd.isna(lengths.at["small", "effective_length"])  # fails even the shortest
+    assert lengths.at["small", "longest_run"] == 1024
+    assert lengths.at["small", "skipped_from"] == 16384
+
+
+def test_rag_table_puts_the_three_contexts_and_recall_side_by_side(run_summary):
+    row = rag_table(run_summary).set_index("model").loc["big"]
+    assert (row.retrieved, row.gold, row.closed, row.recall) == (0.2, 0.3, 0.0, 0.9)
+
+
+def test_tasks_sort_by_family_language_and_length():
+    names = ["knowledge_en", "needle_de_16384", "arc_easy", "needle_de_2048", "rag_gold_de",
+             "citizen_requests_en", "citizen_requests_de", "extraction_de"]  # fmt: skip
+    assert sorted(names, key=task_sort_key(INFOS)) == [
+        "citizen_requests_de", "citizen_requests_en", "extraction_de", "rag_gold_de",
+        "needle_de_2048", "needle_de_16384", "knowledge_en", "arc_easy",
+    ]  # fmt: skip
+
+
+def test_family_overview_groups_tasks_and_summarises_long_context(run_summary):
+    groups = family_overview(run_summary, INFOS)
+    assert [g["family"] for g in groups] == [
+        "citizen_requests", "rag", "long_context", "knowledge", "lm_eval",
+    ]  # fmt: skip
+    long_rows = groups[2]["rows"]
+    assert [r["task"] for r in long_rows] == ["needle_de_*"]
+    assert long_rows[0]["values"]["big"] == {"effective_length": 1024, "longest_run": 16384}
+    knowledge = groups[3]["rows"][0]
+    assert knowledge["metric"] == "exact_match"
+    assert knowledge["values"]["big"]["value"] == 0.3 and knowledge["values"]["small"]["n"] == 200
+    rag_models = groups[1]["rows"][0]["values"]
+    assert rag_models["small"] is None  # not in the run at all
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_family_view_marks_the_best_value_and_explains_gaps(run_summary, lang):
+    view = family_view(family_overview(run_summary, INFOS), ["big", "small"], texts(lang),
+                       Formatter(lang))  # fmt: skip
+    rows = {r["task"]: r for g in view["groups"] for r in g["rows"]}
+    big, small = rows["knowledge_de"]["cells"]
+    assert big["best"] and not small["best"]
+    assert [c["best"] for c in rows["citizen_requests_de"]["cells"]] == [True, True]  # a tie
+    eff_big, eff_small = rows["needle_de_*"]["cells"]
+    assert eff_big["text"] == Formatter(lang).int(1024) and eff_big["best"]
+    of_run = texts(lang)["of_run"].format(longest=Formatter(lang).int(1024))
+    assert eff_small["text"] == "–" and eff_small["ci"] == of_run
+    gap = rows["rag_gold_de"]["cells"][1]
+    assert gap["text"] == "–" and gap["note"] == texts(lang)["not_in_run"]
+    assert view["groups"][0]["label"] == texts(lang)["family_labels"]["citizen_requests"]
