@@ -169,6 +169,9 @@ def test_ctrl_c_stops_the_server(tmp_path):
          "citizen_requests_de", "--limit", "40", "--no-perf", "--no-report",
          "--results-dir", str(tmp_path / "results")],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # A shell runs background jobs with SIGINT ignored, and Python keeps an inherited
+        # SIG_IGN: restore the default so Ctrl-C is delivered however the tests were started.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         _wait_for_log(tmp_path, f"{SMOL}@vllm-server", "vLLM server pid")
