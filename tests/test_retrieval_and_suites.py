@@ -27,6 +27,17 @@ def test_bm25_ranks_the_matching_document_first():
     assert index.top_k("nichts passt", 3) == [0, 1, 2]
 
 
+def test_subwords_let_german_compounds_meet_their_parts():
+    assert tokenize("Sperrmüll", subwords=True) == [
+        "sperrmüll", "#sper", "#perr", "#errm", "#rrmü", "#rmül", "#müll",
+    ]  # fmt: skip
+    assert tokenize("Haus", subwords=True) == ["haus"]  # short words stay whole
+    docs = ["Sperrmüllabholung: zweimal im Jahr kostenlos.", "Altpapier kommt alle vier Wochen."]
+    question = "Wie oft holt die Stadt Sperrmüll ab?"
+    assert BM25(docs).scores(question)[0] == 0  # no whole word in common
+    assert BM25(docs, subwords=True).top_k(question, 1) == [0]
+
+
 def test_every_suite_resolves_to_known_bundled_tasks():
     ours = {t.name for t in bundled_tasks()}
     for name in load_suites():

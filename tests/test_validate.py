@@ -16,7 +16,9 @@ def test_every_bundled_task_passes_validation_with_gold_self_test():
             assert 0 < r.figures["random_baseline"] <= r.figures["majority_baseline"] + 1e-9 < 1
         else:
             assert r.figures["empty_answer_baseline"] < 0.5
-    assert 0 < by_name["rag_retrieved_de"].figures["recall_at_3"] <= 1
+    # BM25 with subwords for German compounds; whole words alone found 0.64 / 0.98.
+    assert by_name["rag_retrieved_de"].figures["recall_at_3"] >= 0.9
+    assert by_name["rag_retrieved_en"].figures["recall_at_3"] >= 0.95
 
 
 def test_a_task_whose_gold_is_unreachable_fails(cli, tmp_path):
