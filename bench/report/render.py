@@ -159,7 +159,7 @@ def build_context(
         "examples": [
             {"model": c.model, "task": c.task,
              "samples": store.samples(c.model, c.task)[:EXAMPLES_PER_CELL]}
-            for c in cells if c.status == "ok"
+            for c in sorted(cells, key=lambda c: (c.model, order(c.task))) if c.status == "ok"
         ],
         "not_run": [c for c in cells if c.status != "ok"],
         "energy_provenance": energy_prov,
