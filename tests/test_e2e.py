@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from bench.config import load_catalogue
+from bench.report.render import texts
 from bench.store import open_run
 from bench.weights import local_folder
 
@@ -166,6 +167,19 @@ def test_report_is_self_contained_and_escapes_model_output(matrix_run, tmp_path)
     hostile = out.read_text()
     assert "<script>alert" not in hostile and "<img src=x" not in hostile
     assert "&lt;script&gt;alert" in hostile
+
+
+def test_report_with_an_absolute_requirement_gives_verdict_rows(matrix_run, tmp_path):
+    _, run_dir, _ = matrix_run
+    out = tmp_path / "r.html"
+    profile = REPO / "examples" / "requirements.yaml"  # citizen_requests_de: min_accuracy 0.85
+    result = run_cli("report", str(run_dir), "--out", str(out), "--requirements", str(profile))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    start = html.index('id="summary"')
+    summary = html[start : html.index("</section>", start)]
+    assert "No verdicts in this run." not in summary and 'class="verdict' in summary
+    assert "citizen_requests_de" in summary and "municipal-helpdesk" in summary
 
 
 def test_resume_reruns_only_missing_cells(matrix_run, tmp_path):
@@ -379,8 +393,11 @@ def test_report_renders_in_headless_chromium(matrix_run, lang):
     assert f'<html lang="{lang}">' in dom
     main = dom[dom.index("<main>") :]
     assert main.index('id="summary"') < main.index("<h3>")  # the summary comes first
-    verdicts = {"en": "SLM sufficient", "de": "SLM reicht aus"}
-    assert verdicts[lang] in dom or "inconclusive" in dom or "nicht eindeutig" in dom
+    # Both embedded models are SLMs and the default requirement is relative to the best LLM:
+    # the summary says once that nothing can be decided, instead of a row per task.
+    summary = main[: main.index("<h3>")]
+    assert texts(lang)["summary_no_reference_title"] in summary and "<table" in summary
+    assert 'class="verdict' not in summary  # the families table follows, no verdict rows
 
 
 def test_specialised_classifier_runs_classification_and_skips_the_rest(tmp_path):
