@@ -118,3 +118,4 @@ def test_family_view_marks_the_best_value_and_explains_gaps(run_summary, lang):
     gap = rows["rag_gold_de"]["cells"][1]
     assert gap["text"] == "–" and gap["note"] == texts(lang)["not_in_run"]
     assert view["groups"][0]["label"] == texts(lang)["family_labels"]["citizen_requests"]
+    assert view["has_lengths"]  # the caption explaining the length rows is shown

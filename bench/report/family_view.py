@@ -23,7 +23,8 @@ def family_view(groups: list[dict], models: list[str], t: dict, fmt: Formatter) 
             )
         label = t["family_labels"].get(group["family"], group["family"])
         out.append({"label": label, "rows": rows})
-    return {"models": models, "groups": out}
+    has_lengths = any(r["kind"] == "effective_length" for g in groups for r in g["rows"])
+    return {"models": models, "groups": out, "has_lengths": has_lengths}
 
 
 def _score_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:
