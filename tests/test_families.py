@@ -55,6 +55,10 @@ def run_summary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _overview(summary: pd.DataFrame) -> list[dict]:
+    return family_overview(summary, INFOS, effective_lengths(long_context_table(summary)))
+
+
 def test_effective_length_is_the_last_length_before_the_first_drop():
     assert effective_context_length([(512, 0.8), (1024, 0.7), (2048, 0.5), (4096, 0.8)]) == 1024
     assert effective_context_length([(1024, 0.5), (512, 0.5)]) == 1024  # order does not matter
@@ -89,7 +93,7 @@ def test_tasks_sort_by_family_language_and_length():
 
 
 def test_family_overview_groups_tasks_and_summarises_long_context(run_summary):
-    groups = family_overview(run_summary, INFOS)
+    groups = _overview(run_summary)
     assert [g["family"] for g in groups] == [
         "citizen_requests", "rag", "long_context", "knowledge", "lm_eval",
     ]  # fmt: skip
@@ -105,7 +109,7 @@ def test_family_overview_groups_tasks_and_summarises_long_context(run_summary):
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_family_view_marks_the_best_value_and_explains_gaps(run_summary, lang):
-    view = family_view(family_overview(run_summary, INFOS), ["big", "small"], texts(lang),
+    view = family_view(_overview(run_summary), ["big", "small"], texts(lang),
                        Formatter(lang))  # fmt: skip
     rows = {r["task"]: r for g in view["groups"] for r in g["rows"]}
     big, small = rows["knowledge_de"]["cells"]

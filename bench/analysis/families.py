@@ -24,6 +24,7 @@ FAMILY_ORDER = (
     "knowledge",
 )
 """Our task folders in reading order: the jobs SLMs are chosen for, then where they fall short."""
+_FAMILY_RANK = {family: i for i, family in enumerate(FAMILY_ORDER)}
 OTHER_FAMILY = "lm_eval"
 """Family of tasks that are not ours (any lm-eval task by name)."""
 
@@ -105,24 +106,27 @@ def rag_table(summary: pd.DataFrame) -> pd.DataFrame:
 def task_sort_key(infos: dict[str, TaskInfo]) -> Callable[[str], tuple]:
     """Sort key for task names: family in `FAMILY_ORDER`, then language, then input length
     (so needle_de_2048 comes before needle_de_16384); lm-eval's own tasks last."""
-    rank = {family: i for i, family in enumerate(FAMILY_ORDER)}
+    others = len(_FAMILY_RANK)
 
     def key(task: str) -> tuple:
         info = infos.get(task)
         if info is None:
-            return (len(rank) + 1, OTHER_FAMILY, "", 0, task)
-        family = rank.get(info.family, len(rank))
+            return (others + 1, OTHER_FAMILY, "", 0, task)
+        family = _FAMILY_RANK.get(info.family, others)
         return (family, info.family, info.language, info.context_tokens or 0, task)
 
     return key
 
 
-def family_overview(summary: pd.DataFrame, infos: dict[str, TaskInfo]) -> list[dict]:
+def family_overview(
+    summary: pd.DataFrame, infos: dict[str, TaskInfo], lengths: pd.DataFrame
+) -> list[dict]:
     """Every task's primary score per model, grouped by family.
 
     Returns [{"family", "rows": [{"task", "lang", "metric", "kind", "values": {model: {...}}}]}].
     A row's kind is "score" (value with 95 % CI) or, for the long-context family, one
-    "effective_length" row per language (tokens; the curve has the detail).
+    "effective_length" row per language from `lengths` (see `effective_lengths`; tokens; the
+    curve has the detail).
     """
     if summary.empty:
         return []
@@ -141,7 +145,6 @@ def family_overview(summary: pd.DataFrame, infos: dict[str, TaskInfo]) -> list[d
             "task": task, "lang": info.language if info else "", "metric": metric,
             "kind": "score", "values": values,
         })  # fmt: skip
-    lengths = effective_lengths(long_context_table(summary))
     for lang in sorted(lengths.lang.unique()) if not lengths.empty else []:
         per_model = lengths[lengths.lang == lang].set_index("model")
         values = {
@@ -154,20 +157,17 @@ def family_overview(summary: pd.DataFrame, infos: dict[str, TaskInfo]) -> list[d
             "task": f"needle_{lang}_*", "lang": lang, "metric": "effective_length",
             "kind": "effective_length", "values": values,
         })  # fmt: skip
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
-    return [
-        {"family": family, "rows": rows}
-        for family, rows in sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank)))
-    ]
+    by_rank = sorted(groups.items(), key=lambda kv: _FAMILY_RANK.get(kv[0], len(_FAMILY_RANK)))
+    return [{"family": family, "rows": rows} for family, rows in by_rank]
 
 
 def _score(cell: pd.Series) -> dict:
     accuracy = cell.get("accuracy")
-    if accuracy != accuracy or accuracy is None:  # NaN: the cell was skipped or failed
+    if pd.isna(accuracy):  # the cell was skipped or failed
         return {"value": None, "status": cell.get("status"), "error": cell.get("error")}
     return {"value": float(accuracy), "ci_low": cell.get("ci_low"), "ci_high": cell.get("ci_high"),
             "n": cell.get("n")}  # fmt: skip
 
 
 def _int_or_none(value) -> int | None:
-    return None if value is None or value != value else int(value)
+    return None if pd.isna(value) else int(value)

@@ -60,7 +60,7 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
     specs: dict[str, ModelSpec] = {s.name: s for s in store.read_info().model_specs}
     out = RunDecisions(decisions=[], costs={}, candidates={})
     ok = table.dropna(subset=["accuracy"]) if not table.empty else table
-    for task in sorted(ok.task.unique()) if not ok.empty else []:
+    for task in dict.fromkeys(ok.task) if not ok.empty else []:  # in the table's order
         cands = []
         for _, r in ok[ok.task == task].iterrows():
             spec = specs.get(r.model)

@@ -57,10 +57,6 @@ def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _is_long_context(infos: dict):
-    return lambda task: (info := infos.get(task)) is not None and info.family == "long_context"
-
-
 def _provenance(cells: list[CellResult], name: str) -> list[str]:
     found = {m.provenance for c in cells for m in c.measurements if m.name == name}
     return sorted(found)
@@ -113,13 +109,13 @@ def build_context(
         )
     decisions = build(store, table, requirements, costs) if not table.empty else None
     if decisions:
-        decisions.decisions.sort(key=lambda d: order(d.task))
-    if decisions:
         table["cost_per_1k"] = [
             (c.per_1k if (c := decisions.costs.get((r.model, r.task))) else None)
             for r in table.itertuples()
         ]
     curves = long_context_table(table) if not table.empty else pd.DataFrame()
+    lengths = effective_lengths(curves)
+    long_tasks = {name for name, i in infos.items() if i.family == "long_context"}
     rag = rag_table(table) if not table.empty else pd.DataFrame()
     perf_results = store.perf_results()
     perf = perf_view(perf_results)
@@ -127,23 +123,29 @@ def build_context(
     energy_prov = _provenance(cells, "energy")
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
     rows_by_task = _task_rows(table, fmt)
+    summary_view = (
+        summary_rows(decisions, requirements, t, fmt, costs.currency) if decisions else []
+    )
     return {
         "t": t, "lang": lang, "info": info, "currency": costs.currency,
         "cost_text": t["method_cost"].format(
             hw=fmt(costs.hardware_price, 0), cur=costs.currency, years=fmt(costs.lifetime_years, 1),
             util=fmt(costs.utilisation * 100, 0), kwh=fmt(costs.electricity_per_kwh, 2)),
         "requirements": requirements, "costs": costs,
-        "summary": summary_rows(decisions, requirements, t, fmt, costs.currency)
-        if decisions else [],
+        "summary": summary_view,
+        # Nothing decidable (only SLMs, only relative requirements): one line says so.
+        "summary_undecided": bool(summary_view)
+        and all(r["kind"] == "no_reference" for r in summary_view),
         "has_llm": any(s.size_class == "llm" for s in info.model_specs),
         "money": money_view(decisions, t, fmt) if decisions else None,
         "cascades": cascade_view(decisions, fmt) if decisions else [],
         "rows_by_task": rows_by_task,
         "knowledge_rows": {k: v for k, v in rows_by_task.items() if k.startswith("knowledge")},
-        "families": family_view(family_overview(table, infos), list(dict.fromkeys(table.model)),
-                                t, fmt) if not table.empty else None,
+        "families": family_view(family_overview(table, infos, lengths),
+                                list(dict.fromkeys(table.model)), t, fmt)
+        if not table.empty else None,
         # Needle tasks are left out here: the long-context curve shows them, length by length.
-        "figure_svg": trade_off_figure(table[~table.task.map(_is_long_context(infos))], labels)
+        "figure_svg": trade_off_figure(table[~table.task.isin(long_tasks)], labels)
         if not table.empty else None,
         "long_context_svg": long_context_figure(curves),
         "perf": perf, "perf_svg": perf_figure(perf["series"]),
@@ -151,7 +153,7 @@ def build_context(
         "models_as_run": model_rows(info.model_specs),
         "effective": [
             {**r, **{k: fmt.int(r[k]) for k in ("effective_length", "longest_run", "skipped_from")}}
-            for r in effective_lengths(curves).to_dict("records")
+            for r in lengths.to_dict("records")
         ],
         "rag": [{"model": r["model"], "lang": r["lang"],
                  **{k: fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")}}
