@@ -115,12 +115,18 @@ FILLER = (
 )
 
 
-def filler_ids(tokenizer, n_tokens: int) -> list[int]:
-    """Exactly `n_tokens` ids of deterministic filler text (a transformers tokenizer)."""
+def filler_ids(encode: Callable[[str], list[int]], n_tokens: int) -> list[int]:
+    """Exactly `n_tokens` ids of deterministic filler text; `encode` turns text into ids
+    without special tokens (`hf_encoder` for a transformers tokenizer)."""
     ids: list[int] = []
     while len(ids) < n_tokens:
-        ids += tokenizer(FILLER, add_special_tokens=False).input_ids
+        ids += encode(FILLER)
     return ids[:n_tokens]
+
+
+def hf_encoder(tokenizer) -> Callable[[str], list[int]]:
+    """`encode` for `filler_ids` from a transformers tokenizer."""
+    return lambda text: tokenizer(text, add_special_tokens=False).input_ids
 
 
 class PerfEngine:

@@ -6,7 +6,7 @@ import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
 from bench.config import ModelSpec
-from bench.perf import filler_ids
+from bench.perf import filler_ids, hf_encoder
 from bench.weights import local_folder
 
 
@@ -42,7 +42,7 @@ class HFPerfEngine:
         self.model, self.tokenizer = model, tokenizer
 
     def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(self.tokenizer, n_tokens)
+        return filler_ids(hf_encoder(self.tokenizer), n_tokens)
 
     def _generate(self, batch: list[list[int]], new_tokens: int, streamer=None) -> None:
         import torch

@@ -144,15 +144,10 @@ class LlamaCppPerfEngine:
         self.llm = llm
 
     def prompt_ids(self, n_tokens: int) -> list[int]:
-        class Tok:  # filler_ids wants a transformers-like callable
-            def __init__(self, llm):
-                self.llm = llm
+        return filler_ids(self._encode, n_tokens)
 
-            def __call__(self, text, add_special_tokens=False):
-                ids = self.llm.tokenize(text.encode(), add_bos=False, special=False)
-                return type("Enc", (), {"input_ids": ids})()
-
-        return filler_ids(Tok(self.llm), n_tokens)
+    def _encode(self, text: str) -> list[int]:
+        return self.llm.tokenize(text.encode(), add_bos=False, special=False)
 
     def _generate(self, ids: list[int], new_tokens: int, on_token=None) -> None:
         # The token generator, not create_completion: one item per token (the completion

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from bench.backends.base import LoadedModel, MeteredCalls, UnsupportedTask, Usage
 from bench.config import ApiSource, ModelSpec
 from bench.errors import UserError
-from bench.perf import filler_ids
+from bench.perf import filler_ids, hf_encoder
 
 NO_LOGPROBS = (
     "this API returns no log-probabilities of a given answer, which multiple-choice tasks "
@@ -154,7 +154,7 @@ class ApiPerfEngine:
         self.headers = auth_headers(key)
 
     def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(self.tokenizer, n_tokens)
+        return filler_ids(hf_encoder(self.tokenizer), n_tokens)
 
     def _payload(self, ids: list[int], new_tokens: int, stream: bool) -> dict:
         return {"model": self.model_id, "prompt": ids, "max_tokens": new_tokens,

@@ -14,7 +14,7 @@ import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
 from bench.config import ModelSpec
-from bench.perf import filler_ids
+from bench.perf import filler_ids, hf_encoder
 from bench.weights import local_folder
 
 
@@ -85,7 +85,7 @@ class VllmPerfEngine:
         self.llm, self.tokenizer = llm, tokenizer
 
     def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(self.tokenizer, n_tokens)
+        return filler_ids(hf_encoder(self.tokenizer), n_tokens)
 
     @staticmethod
     def _params(new_tokens: int):
