@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from bench.catalogue.specs import DEFAULT_MODELS
 from bench.commands import COMMANDS
-from bench.config import DEFAULT_MODELS
 from bench.errors import UserError
-from bench.suites import DEFAULT_SUITE
+from bench.taskkit.suites import DEFAULT_SUITE
 
 
 def _csv(value: str) -> list[str]:

@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 from bench.errors import UserError
-from bench.suites import DEFAULT_SUITE
+from bench.taskkit.suites import DEFAULT_SUITE
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from bench.runner import RunRequest, resume_run, run_matrix, start_run
+    from bench.run.runner import RunRequest, resume_run, run_matrix, start_run
 
     t0 = time.perf_counter()
     if args.resume:
@@ -22,7 +22,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         tasks, limit = args.tasks, args.limit
         if tasks is None or args.suite:
-            from bench.suites import load_suites, resolve_suite
+            from bench.taskkit.suites import load_suites, resolve_suite
 
             name = args.suite or DEFAULT_SUITE
             suite_tasks, suite_limit = resolve_suite(name)
@@ -96,8 +96,8 @@ def _perf_config(args: argparse.Namespace):
         return None
     from pydantic import ValidationError
 
-    from bench.config import read_yaml
-    from bench.perf import PerfConfig
+    from bench.catalogue.specs import read_yaml
+    from bench.run.perf import PerfConfig
 
     data = read_yaml(args.perf_config) if args.perf_config else {}
     try:
@@ -128,7 +128,7 @@ def write_reports(run_dir: Path, folder: Path, langs, requirements=None, costs=N
 
 def cmd_report(args: argparse.Namespace) -> int:
     from bench.analysis.requirements import load_costs, load_requirements
-    from bench.store import open_run
+    from bench.results.store import open_run
 
     requirements, costs = load_requirements(args.requirements), load_costs(args.costs)
     store = open_run(args.run)
@@ -140,10 +140,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from bench.baseline import load_snapshot
-    from bench.regress import compare, load_thresholds
-    from bench.regress_format import to_junit, to_markdown, to_text
-    from bench.store import atomic_write_text
+    from bench.ci.regress import compare, load_thresholds
+    from bench.ci.regress_format import to_junit, to_markdown, to_text
+    from bench.results.baseline import load_snapshot
+    from bench.results.store import atomic_write_text
 
     thresholds = load_thresholds(args.thresholds)
     result = compare(load_snapshot(args.baseline), load_snapshot(args.candidate), thresholds)
@@ -156,15 +156,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from bench.history import write_history
+    from bench.ci.history import write_history
 
     print(f"history: {write_history(args.results, args.out, args.reports_dir)}")
     return 0
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from bench.baseline import save_baseline
-    from bench.store import open_run
+    from bench.results.baseline import save_baseline
+    from bench.results.store import open_run
 
     store = open_run(args.run)
     out = args.out or Path("results") / "baselines" / f"{store.run_id}.json"
@@ -173,7 +173,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from bench.config import load_catalogue
+    from bench.catalogue.specs import load_catalogue
 
     if args.verb == "list":
         rows = [
@@ -192,13 +192,13 @@ def cmd_models(args: argparse.Namespace) -> int:
         _print_table(
             ["name", "family", "params (B)", "class", "context", "backend", "source", "runs"], rows
         )
-        from bench.config import BACKENDS
+        from bench.catalogue.specs import BACKENDS
 
         print("\nAnother backend or precision for the same model: NAME@BACKEND[-fp32|-bf16|-fp16]")
         for backend, sources in BACKENDS.items():
             print(f"  @{backend:<12} runs {', '.join(sources)} models")
         return 0
-    from bench.weights import local_folder
+    from bench.catalogue.weights import local_folder
 
     catalogue = load_catalogue()
     for name in args.names:
@@ -210,7 +210,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from bench.tasks import bundled_tasks
+    from bench.taskkit.registry import bundled_tasks
 
     if args.verb == "validate":
         return cmd_tasks_validate(args.names or [t.name for t in bundled_tasks()])
@@ -220,7 +220,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         for t in bundled_tasks()
     ]
     _print_table(["name", "family", "lang", "n", "type", "metric", "claim"], rows)
-    from bench.suites import load_suites, resolve_suite
+    from bench.taskkit.suites import load_suites, resolve_suite
 
     print("\nSuites (--suite NAME):")
     for name, suite in load_suites().items():
@@ -232,8 +232,8 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks_validate(names: list[str]) -> int:
-    from bench.tasks import check_tasks
-    from bench.validate import validate_all
+    from bench.taskkit.registry import check_tasks
+    from bench.taskkit.validate import validate_all
 
     check_tasks(names)
     reports = validate_all(names)

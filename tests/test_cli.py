@@ -68,7 +68,8 @@ def test_import_bench_stays_light():
     import sys
 
     code = (
-        "import sys, bench, bench.cli, bench.config, bench.records, bench.runner; "
+        "import sys, bench, bench.cli, bench.catalogue.specs, bench.results.records, "
+        "bench.run.runner; "
         "heavy = [m for m in ('torch', 'transformers', 'vllm', 'lm_eval') "
         "if m in sys.modules]; print(heavy)"
     )

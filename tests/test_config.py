@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.config import SLM_MAX_PARAMS_B, load_catalogue
+from bench.catalogue.specs import SLM_MAX_PARAMS_B, load_catalogue
 from bench.errors import UserError
 
 
@@ -100,7 +100,7 @@ def test_impossible_variants_are_one_line_errors(name, message):
 
 
 def test_engine_overrides_are_validated():
-    from bench.config import engine_overrides
+    from bench.catalogue.specs import engine_overrides
 
     spec = load_catalogue().get("smollm2-135m-instruct@vllm")
     changed = engine_overrides(spec, ["max_model_len=4096", "enforce_eager=false"])

@@ -11,7 +11,7 @@ from bench.analysis.requirements import (
     load_costs,
     load_requirements,
 )
-from bench.config import load_catalogue
+from bench.catalogue.specs import load_catalogue
 from bench.errors import UserError
 
 

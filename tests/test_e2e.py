@@ -16,10 +16,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bench.config import load_catalogue
+from bench.catalogue.specs import load_catalogue
+from bench.catalogue.weights import local_folder
 from bench.report.render import texts
-from bench.store import open_run
-from bench.weights import local_folder
+from bench.results.store import open_run
 
 from .conftest import REPO, run_cli
 
@@ -263,7 +263,7 @@ def test_killed_model_process_keeps_finished_work_and_resumes(tmp_path):
         done = list(results.glob("*/cells/*/citizen_requests_en.json"))
         if done:
             kids = psutil.Process(proc.pid).children(recursive=True)
-            worker = next((k for k in kids if "bench.worker" in " ".join(k.cmdline())), None)
+            worker = next((k for k in kids if "bench.run.worker" in " ".join(k.cmdline())), None)
         time.sleep(0.2)
     assert worker is not None, "worker never finished its first cell"
     worker.kill()

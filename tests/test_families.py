@@ -16,7 +16,7 @@ from bench.analysis.families import (
 from bench.report.family_view import family_view
 from bench.report.render import texts
 from bench.report.summary_view import Formatter
-from bench.tasks import bundled_tasks
+from bench.taskkit.registry import bundled_tasks
 
 INFOS = {i.name: i for i in bundled_tasks()}
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from bench.store import open_run
+from bench.results.store import open_run
 
 from .conftest import REPO
 

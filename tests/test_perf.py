@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bench.perf import PerfConfig, StreamTiming, percentile, run_scenario, summarise, t_value
+from bench.run.perf import PerfConfig, StreamTiming, percentile, run_scenario, summarise, t_value
 
 
 def test_stream_metrics_follow_the_definitions():

@@ -5,10 +5,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bench.baseline import Snapshot, SnapshotCell, SnapshotFigure
-from bench.records import HardwareInfo
-from bench.regress import Thresholds, compare, load_thresholds, mcnemar_exact
-from bench.regress_format import to_junit, to_markdown
+from bench.ci.regress import Thresholds, compare, load_thresholds, mcnemar_exact
+from bench.ci.regress_format import to_junit, to_markdown
+from bench.results.baseline import Snapshot, SnapshotCell, SnapshotFigure
+from bench.results.records import HardwareInfo
 
 HW = HardwareInfo(cpu_model="AMD EPYC", cpu_cores_logical=2, cpu_cores_physical=2,
                   ram_total_gib=23.5, platform="Linux")  # fmt: skip

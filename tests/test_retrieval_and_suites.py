@@ -6,9 +6,9 @@ import sys
 import pytest
 
 from bench.errors import UserError
-from bench.retrieval import BM25, tokenize
-from bench.suites import load_suites, resolve_suite
-from bench.tasks import bundled_tasks
+from bench.taskkit.registry import bundled_tasks
+from bench.taskkit.retrieval import BM25, tokenize
+from bench.taskkit.suites import load_suites, resolve_suite
 
 from .conftest import REPO
 

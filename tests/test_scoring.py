@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.scoring import (
+from bench.taskkit.scoring import (
     extraction_scores,
     match_label,
     normalise_amount,

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from bench.errors import UserError
-from bench.records import CellResult, HardwareInfo, Measurement, MetricValue, RunInfo
-from bench.store import RunStore, atomic_write_text, check_writable, open_run
+from bench.results.records import CellResult, HardwareInfo, Measurement, MetricValue, RunInfo
+from bench.results.store import RunStore, atomic_write_text, check_writable, open_run
 
 
 def _info(run_id="r1"):

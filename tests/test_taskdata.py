@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.scoring import exact_match, first_line, normalise_answer, token_f1
-from bench.taskdata import read_jsonl
-from bench.tasks import bundled_tasks, bundled_tasks_dir
+from bench.taskkit.registry import bundled_tasks, bundled_tasks_dir
+from bench.taskkit.scoring import exact_match, first_line, normalise_answer, token_f1
+from bench.taskkit.taskdata import read_jsonl
 
 TASKS = bundled_tasks_dir()
 

@@ -1,7 +1,7 @@
 """`tasks validate`: every bundled task passes, and a broken task is caught."""
 
-from bench.tasks import bundled_tasks
-from bench.validate import validate_all
+from bench.taskkit.registry import bundled_tasks
+from bench.taskkit.validate import validate_all
 
 
 def test_every_bundled_task_passes_validation_with_gold_self_test():
@@ -30,8 +30,8 @@ def test_a_task_whose_gold_is_unreachable_fails(cli, tmp_path):
     )
     (family / "utils.py").write_text(
         "from pathlib import Path\n"
-        "from bench.scoring import short_answer_scores\n"
-        "from bench.taskdata import jsonl_splits\n"
+        "from bench.taskkit.scoring import short_answer_scores\n"
+        "from bench.taskkit.taskdata import jsonl_splits\n"
         "def load(lang, **_):\n    return jsonl_splits(Path(__file__).parent / 'data', lang)\n"
         "def process_results(doc, results):\n    return short_answer_scores(doc, results)\n"
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bench.store import open_run
+from bench.results.store import open_run
 
 from .conftest import REPO
 

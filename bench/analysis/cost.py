@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.analysis.requirements import CostProfile
-from bench.config import ModelSpec
+from bench.catalogue.specs import ModelSpec
 
 
 @dataclass

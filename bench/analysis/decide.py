@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from bench.analysis.requirements import Requirement
 from bench.analysis.stats import Z95
-from bench.regress import mcnemar_exact, paired_bootstrap
+from bench.ci.regress import mcnemar_exact, paired_bootstrap
 
 
 @dataclass

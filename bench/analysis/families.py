@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from bench.tasks import TaskInfo
+from bench.taskkit.registry import TaskInfo
 
 FAMILY_ORDER = (
     "citizen_requests",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bench.config import read_yaml
+from bench.catalogue.specs import read_yaml
 from bench.errors import UserError
 
 DEVICES_MIB = {

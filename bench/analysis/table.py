@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench.store import RunStore
+from bench.results.store import RunStore
 
 COLUMNS = [
     "run_id",

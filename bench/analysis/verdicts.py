@@ -14,8 +14,8 @@ from bench.analysis.cascade import CascadePoint, simulate
 from bench.analysis.cost import Cost, break_even_requests_per_month, cost_per_1k, sensitivity
 from bench.analysis.decide import Candidate, Decision, decide
 from bench.analysis.requirements import CostProfile, RequirementsProfile
-from bench.config import ModelSpec, load_catalogue
-from bench.store import RunStore
+from bench.catalogue.specs import ModelSpec, load_catalogue
+from bench.results.store import RunStore
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bench.config import ModelSpec
+from bench.catalogue.specs import ModelSpec
 from bench.meters.timing import BatchLog
 
 
@@ -68,7 +68,7 @@ class LoadedModel:
     lm: Any
     usage: Usage
     info: dict[str, Any] = field(default_factory=dict)
-    engine: Any = None  # a bench.perf.PerfEngine, when the backend supports the scenario
+    engine: Any = None  # a bench.run.perf.PerfEngine, when the backend supports the scenario
     close: Callable[[], None] | None = None  # stops what the backend started (a server)
     alive: Callable[[], str | None] | None = None  # None while healthy, else why not
 

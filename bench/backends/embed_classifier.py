@@ -15,8 +15,8 @@ import math
 import time
 
 from bench.backends.base import LoadedModel, UnsupportedTask, Usage
-from bench.config import ModelSpec
-from bench.weights import local_folder
+from bench.catalogue.specs import ModelSpec
+from bench.catalogue.weights import local_folder
 
 
 def _lm_class():
@@ -60,7 +60,7 @@ def _lm_class():
             """Fit the classifier on the task's train split; return training figures."""
             from sklearn.linear_model import LogisticRegression
 
-            from bench.tasks import task_manager
+            from bench.taskkit.registry import task_manager
 
             task = task_manager().load([task_name])["tasks"][task_name]
             if task.OUTPUT_TYPE != "multiple_choice":

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
-from bench.config import ModelSpec
-from bench.perf import filler_ids, hf_encoder
-from bench.weights import local_folder
+from bench.catalogue.specs import ModelSpec
+from bench.catalogue.weights import local_folder
+from bench.run.perf import filler_ids, hf_encoder
 
 
 def _metered_hflm_class():
@@ -36,7 +36,7 @@ def _metered_hflm_class():
 
 
 class HFPerfEngine:
-    """The performance scenario's view of a transformers model (see `bench.perf`)."""
+    """The performance scenario's view of a transformers model (see `bench.run.perf`)."""
 
     def __init__(self, model, tokenizer):
         self.model, self.tokenizer = model, tokenizer

@@ -15,9 +15,9 @@ import os
 import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
-from bench.config import EmbeddedSource, ModelSpec
-from bench.perf import filler_ids
-from bench.weights import gguf_path, local_folder
+from bench.catalogue.specs import EmbeddedSource, ModelSpec
+from bench.catalogue.weights import gguf_path, local_folder
+from bench.run.perf import filler_ids
 
 
 def _last_logits(llm):

@@ -17,9 +17,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.backends.base import LoadedModel, MeteredCalls, UnsupportedTask, Usage
-from bench.config import ApiSource, ModelSpec
+from bench.catalogue.specs import ApiSource, ModelSpec
 from bench.errors import UserError
-from bench.perf import filler_ids, hf_encoder
+from bench.run.perf import filler_ids, hf_encoder
 
 NO_LOGPROBS = (
     "this API returns no log-probabilities of a given answer, which multiple-choice tasks "

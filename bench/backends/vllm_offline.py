@@ -13,9 +13,9 @@ import os
 import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
-from bench.config import ModelSpec
-from bench.perf import filler_ids, hf_encoder
-from bench.weights import local_folder
+from bench.catalogue.specs import ModelSpec
+from bench.catalogue.weights import local_folder
+from bench.run.perf import filler_ids, hf_encoder
 
 
 def on_gpu() -> bool:

@@ -16,8 +16,8 @@ from bench.backends.base import LoadedModel
 from bench.backends.openai_api import ApiPerfEngine, api_lm
 from bench.backends.server import ManagedServer, free_port
 from bench.backends.vllm_offline import engine_dtype, on_gpu, vllm_env
-from bench.config import ModelSpec
-from bench.weights import local_folder
+from bench.catalogue.specs import ModelSpec
+from bench.catalogue.weights import local_folder
 
 REQUEST_TIMEOUT_S = 900.0  # a queued 8k-token prompt on a 2-core CPU takes minutes
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bench.records import Measurement
+from bench.results.records import Measurement
 
 MEASURED_CPU_MODES = {
     "intel_rapl": "rapl",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from bench.records import Measurement
+from bench.results.records import Measurement
 
 MIB = 1024 * 1024
 

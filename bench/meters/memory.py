@@ -9,7 +9,7 @@ import time
 
 import psutil
 
-from bench.records import Measurement
+from bench.results.records import Measurement
 
 MIB = 1024 * 1024
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bench.records import Measurement
+from bench.results.records import Measurement
 
 
 class WallTimer:

@@ -8,8 +8,8 @@ import math
 
 import pandas as pd
 
-from bench.config import ModelSpec
-from bench.records import PerfResult
+from bench.catalogue.specs import ModelSpec
+from bench.results.records import PerfResult
 
 
 def _mean(values) -> float | None:

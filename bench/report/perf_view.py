@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bench.records import PerfResult
+from bench.results.records import PerfResult
 
 TAG = re.compile(r"^(?P<kind>ttft|tpot|itl|e2e|peak_rss|energy_per_request|"
                  r"energy_per_1k_output_tokens)@(?P<n_in>\d+)in_(?P<n_out>\d+)out$")  # fmt: skip

@@ -22,14 +22,14 @@ from bench.analysis.families import (
 from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
-from bench.records import CellResult
 from bench.report.backends_view import model_rows, variant_groups
 from bench.report.family_view import family_view
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
-from bench.store import RunStore, atomic_write_text, open_run
-from bench.tasks import bundled_tasks
+from bench.results.records import CellResult
+from bench.results.store import RunStore, atomic_write_text, open_run
+from bench.taskkit.registry import bundled_tasks
 
 EXAMPLES_PER_CELL = 5
 LANGUAGES = ("en", "de")

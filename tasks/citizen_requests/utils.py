@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from bench.scoring import match_label
-from bench.taskdata import jsonl_splits
+from bench.taskkit.scoring import match_label
+from bench.taskkit.taskdata import jsonl_splits
 
 LABELS = ["waste", "roads", "social", "building", "registry", "environment", "order", "childcare"]
 NAMES = {

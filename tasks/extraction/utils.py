@@ -1,15 +1,15 @@
 """Information extraction: fields of letters, notices, invoices and forms as JSON.
 
 The data comes from `generate.py` (deterministic). Gold values are canonical (ISO dates,
-'1234.50' amounts, 'HH:MM' times, other fields verbatim); `bench.scoring` normalises the
+'1234.50' amounts, 'HH:MM' times, other fields verbatim); `bench.taskkit.scoring` normalises the
 model's values the same way before comparing.
 """
 
 import json
 from pathlib import Path
 
-from bench.scoring import extraction_scores
-from bench.taskdata import jsonl_splits
+from bench.taskkit.scoring import extraction_scores
+from bench.taskkit.taskdata import jsonl_splits
 
 
 def _prepare(row: dict) -> dict:

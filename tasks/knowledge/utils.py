@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from bench.scoring import short_answer_scores
-from bench.taskdata import jsonl_splits
+from bench.taskkit.scoring import short_answer_scores
+from bench.taskkit.taskdata import jsonl_splits
 
 
 def load(lang: str, **_metadata):

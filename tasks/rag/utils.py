@@ -9,9 +9,9 @@ Comparing the three shows whether the model or the retriever is the bottleneck.
 from functools import cache
 from pathlib import Path
 
-from bench.retrieval import BM25
-from bench.scoring import short_answer_scores
-from bench.taskdata import read_jsonl
+from bench.taskkit.retrieval import BM25
+from bench.taskkit.scoring import short_answer_scores
+from bench.taskkit.taskdata import read_jsonl
 
 DATA = Path(__file__).parent / "data"
 TOP_K = 3

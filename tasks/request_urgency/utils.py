@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from bench.taskdata import jsonl_splits
+from bench.taskkit.taskdata import jsonl_splits
 
 LABELS = ["urgent", "normal", "low"]
 NAMES = {"de": ["dringend", "normal", "niedrig"], "en": ["urgent", "normal", "low"]}

@@ -16,8 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bench.errors import UserError
-from bench.records import HardwareInfo
-from bench.store import RunStore, atomic_write_text, now_iso
+from bench.results.records import HardwareInfo
+from bench.results.store import RunStore, atomic_write_text, now_iso
 
 BASELINE_SCHEMA = 1
 COST_FIGURES = ["latency_per_sample", "tokens_per_s", "peak_rss", "energy", "co2", "load_time"]
@@ -120,7 +120,7 @@ def snapshot_from_run(store: RunStore) -> Snapshot:
 
 def load_snapshot(path: str | Path) -> Snapshot:
     """A Snapshot from a run folder or a baseline JSON file; one-line errors otherwise."""
-    from bench.store import open_run
+    from bench.results.store import open_run
 
     p = Path(path)
     if p.is_dir() or (not p.exists() and (Path("results") / p).is_dir()):
@@ -144,7 +144,7 @@ def load_snapshot(path: str | Path) -> Snapshot:
 
 def save_baseline(run: str | Path, out: Path) -> Path:
     """Write the compact baseline of a run folder to `out` (atomic)."""
-    from bench.store import open_run
+    from bench.results.store import open_run
 
     snap = snapshot_from_run(open_run(run))
     atomic_write_text(out, snap.model_dump_json(indent=1) + "\n")

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bench.config import ModelSpec
+from bench.catalogue.specs import ModelSpec
 
 SCHEMA_VERSION = 1
 """Bumped whenever a stored record changes shape; readers refuse other versions."""
@@ -103,7 +103,7 @@ class CellResult(Record):
 
 
 class PerfResult(Record):
-    """The latency / throughput scenario of one model (see `bench.perf` for definitions)."""
+    """The latency / throughput scenario of one model (see `bench.run.perf` for definitions)."""
 
     schema_version: int = SCHEMA_VERSION
     run_id: str

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from bench.errors import UserError
-from bench.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
+from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
 
 
 def now_iso() -> str:

@@ -1,6 +1,6 @@
 """The model process: loads one model once, evaluates its tasks, writes one cell per task.
 
-The runner starts one of these per model (`python -m bench.worker JOB.json`) so that memory
+The runner starts one of these per model (`python -m bench.run.worker JOB.json`) so that memory
 figures belong to that model alone and a crash takes down only its own cells. Every task
 ends in a cell file, ok or error; a task that fails does not stop the next one.
 """
@@ -18,14 +18,14 @@ from pydantic import BaseModel, ConfigDict
 
 from bench.backends import LoadedModel, Usage, get_backend
 from bench.backends.base import UnsupportedTask
-from bench.config import ModelSpec
+from bench.catalogue.specs import ModelSpec
+from bench.catalogue.weights import local_folder
 from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
-from bench.perf import PerfConfig
-from bench.records import CellResult, Measurement, PerfResult
-from bench.store import RunStore, now_iso
-from bench.tasks import task_manager
-from bench.weights import local_folder
+from bench.results.records import CellResult, Measurement, PerfResult
+from bench.results.store import RunStore, now_iso
+from bench.run.perf import PerfConfig
+from bench.taskkit.registry import task_manager
 
 SERVER_BACKENDS = {"vllm-server"}
 """Backends whose model runs in a server child process: memory counts that process tree."""
@@ -126,7 +126,7 @@ def cost_measurement(spec: ModelSpec, usage: Usage) -> Measurement | None:
 
 def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) -> CellResult:
     """Evaluate one task with all meters running and return its cell (samples written too)."""
-    from bench.quality import evaluate_task
+    from bench.run.quality import evaluate_task
 
     store = RunStore(Path(job.run_dir))
     loaded.reset_usage()
@@ -270,7 +270,7 @@ def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement]) -> int:
 
 def run_perf(job: Job, loaded: LoadedModel) -> bool:
     """Run the latency / throughput scenario and write its record; False if it failed."""
-    from bench.perf import run_scenario
+    from bench.run.perf import run_scenario
 
     store = RunStore(Path(job.run_dir))
     base = {"run_id": store.run_id, "model": loaded.spec.name, "config": job.perf.model_dump()}

@@ -19,9 +19,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bench.baseline import Snapshot, SnapshotCell
-from bench.config import read_yaml
+from bench.catalogue.specs import read_yaml
 from bench.errors import UserError
+from bench.results.baseline import Snapshot, SnapshotCell
 
 Verdict = Literal["regression", "improvement", "unchanged", "warning"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.baseline import snapshot_from_run
 from bench.errors import UserError
 from bench.report.figures import MARKERS, PALETTE
-from bench.store import RunStore, atomic_write_text
+from bench.results.baseline import snapshot_from_run
+from bench.results.store import RunStore, atomic_write_text
 
 TRENDS = [("accuracy", "headline accuracy"), ("latency_per_sample", "model time / sample (s)"),
           ("energy_per_sample_wh", "energy / sample (Wh, as recorded)")]  # fmt: skip

@@ -7,7 +7,7 @@ Prints ratios, not absolute timings (this machine is shared and noisy):
 3. the coefficient of variation of the p50 end-to-end latency over repeated scenario rounds;
 4. the RSS sampler's CPU cost and slm-bench's own memory (parent process, no model).
 
-    python -m bench.perf_check [--model smollm2-135m-instruct] [--rounds 5]
+    python -m bench.run.perf_check [--model smollm2-135m-instruct] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _bare_stream(engine, ids, n):
 
 
 def _metered_stream(engine, ids, n):
-    from bench.perf import stream_once
+    from bench.run.perf import stream_once
 
     with PeakRSSMeter(), EnergyMeter():
         return stream_once(engine, ids, n).e2e
@@ -44,7 +44,7 @@ def sampler_cpu_share(seconds: float = 5.0) -> float:
 
 def parent_rss_mib() -> float:
     """RSS of a fresh `slm-bench` parent process after importing what a run imports."""
-    code = ("import bench.cli, bench.runner, bench.report, bench.analysis, psutil, os;"
+    code = ("import bench.cli, bench.run.runner, bench.report, bench.analysis, psutil, os;"
             "print(psutil.Process(os.getpid()).memory_info().rss / 2**20)")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bench.backends import get_backend
-    from bench.config import load_catalogue
-    from bench.perf import PerfConfig, run_scenario
+    from bench.catalogue.specs import load_catalogue
+    from bench.run.perf import PerfConfig, run_scenario
 
     spec = load_catalogue().get(args.model)
     engine = get_backend(spec.backend).load(spec).engine

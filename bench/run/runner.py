@@ -16,15 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.backends import check_backend
-from bench.config import ModelSpec, engine_overrides, load_catalogue
-from bench.environment import git_sha, hardware, package_versions
+from bench.catalogue.specs import ModelSpec, engine_overrides, load_catalogue
+from bench.catalogue.weights import check_available
 from bench.errors import UserError
-from bench.perf import PerfConfig
-from bench.records import CellResult, RunInfo
-from bench.store import RunStore, check_writable, new_run_id, now_iso, open_run, write_record
-from bench.tasks import bundled_tasks, check_tasks
-from bench.weights import check_available
-from bench.worker import Job, error_cell
+from bench.results.records import CellResult, RunInfo
+from bench.results.store import (
+    RunStore,
+    check_writable,
+    new_run_id,
+    now_iso,
+    open_run,
+    write_record,
+)
+from bench.run.environment import git_sha, hardware, package_versions
+from bench.run.perf import PerfConfig
+from bench.run.worker import Job, error_cell
+from bench.taskkit.registry import bundled_tasks, check_tasks
 
 
 @dataclass
@@ -175,7 +182,7 @@ def run_model(
 
     with open(log, "ab") as log_fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.worker", str(job_path)],
+            [sys.executable, "-m", "bench.run.worker", str(job_path)],
             stdout=log_fh,
             stderr=subprocess.STDOUT,
             env={**_child_env(), "SLM_BENCH_LOG_DIR": str(log.parent)},

@@ -78,7 +78,7 @@ def _check_generative(task, docs: list[dict], report: TaskReport) -> None:
 
 def validate_task(name: str) -> TaskReport:
     """Validate one task by name."""
-    from bench.tasks import task_manager
+    from bench.taskkit.registry import task_manager
 
     logging.getLogger("lm_eval").setLevel(logging.ERROR)
     report = TaskReport(task=name)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.analysis.stats import score_interval
-from bench.records import MetricValue, SampleResult
+from bench.results.records import MetricValue, SampleResult
 
 
 @dataclass
@@ -27,7 +27,7 @@ def evaluate_task(lm: Any, task: str, *, limit: int | None, chat: bool, seed: in
     """Run lm-eval's `simple_evaluate` for one task on an already loaded model."""
     from lm_eval import simple_evaluate
 
-    from bench.tasks import task_manager
+    from bench.taskkit.registry import task_manager
 
     results = simple_evaluate(
         model=lm,

@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from bench.config import EmbeddedSource, HubSource, ModelSpec, PackageSource
+from bench.catalogue.specs import EmbeddedSource, HubSource, ModelSpec, PackageSource
 from bench.errors import UserError
 
 MARKER = "slm-bench-converted.json"

@@ -14,7 +14,7 @@ from bench.errors import UserError, did_you_mean
 
 def bundled_tasks_dir() -> Path:
     """The repository's `tasks/` folder (next to the `bench` package)."""
-    return Path(__file__).resolve().parent.parent / "tasks"
+    return Path(__file__).resolve().parents[2] / "tasks"
 
 
 def include_paths() -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.records import HardwareInfo
+from bench.results.records import HardwareInfo
 
 PACKAGES = [
     "slm-bench",
@@ -75,7 +75,7 @@ def package_versions() -> dict[str, str]:
 
 def git_sha() -> str | None:
     """The repository's commit, with '+dirty' when the work tree has changes."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     try:
         sha = subprocess.run(
             ["git", "rev-parse", "HEAD"],

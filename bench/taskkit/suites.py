@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bench.config import read_yaml
+from bench.catalogue.specs import read_yaml
 from bench.errors import UserError, did_you_mean
-from bench.tasks import bundled_tasks_dir
+from bench.taskkit.registry import bundled_tasks_dir
 
 DEFAULT_SUITE = "default"
 """The suite `slm-bench run` (and `make bench`) uses when no --tasks or --suite are given."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from bench.regress import Comparison, Finding
+from bench.ci.regress import Comparison, Finding
 
 MARK = {"regression": "❌ regression", "improvement": "✅ improvement", "unchanged": "·",
         "warning": "⚠️ warning"}  # fmt: skip

@@ -1,0 +1,1 @@
+"""The model catalogue: typed model specs, `models.yaml`, and where each model's weights are."""

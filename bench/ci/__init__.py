@@ -1,0 +1,1 @@
+"""Regression tracking: comparing runs, gate output formats, history over runs."""

@@ -1,0 +1,1 @@
+"""What runs write: typed records, the run store, CI baselines."""

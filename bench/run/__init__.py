@@ -1,0 +1,1 @@
+"""Running the matrix: the runner, the model process, accuracy through lm-eval, the scenario."""
