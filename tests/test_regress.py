@@ -8,7 +8,7 @@ import pytest
 from bench.ci.regress import Thresholds, compare, load_thresholds, mcnemar_exact
 from bench.ci.regress_format import to_junit, to_markdown
 from bench.results.baseline import Snapshot, SnapshotCell, SnapshotFigure
-from bench.results.records import HardwareInfo
+from bench.results.records import HardwareInfo, Metric
 
 HW = HardwareInfo(cpu_model="AMD EPYC", cpu_cores_logical=2, cpu_cores_physical=2,
                   ram_total_gib=23.5, platform="Linux")  # fmt: skip
@@ -17,8 +17,10 @@ HW = HardwareInfo(cpu_model="AMD EPYC", cpu_cores_logical=2, cpu_cores_physical=
 def _cell(model="m", task="t", scores=None, latency=1.0, rss=1000.0, status="ok"):
     scores = scores if scores is not None else {f"h{i}": float(i % 2) for i in range(40)}
     value = sum(scores.values()) / len(scores) if scores else None
-    figs = {"latency_per_sample": SnapshotFigure(value=latency, unit="s", provenance="measured:x"),
-            "peak_rss": SnapshotFigure(value=rss, unit="MiB", provenance="measured:x")}  # fmt: skip
+    figs = [SnapshotFigure(metric=Metric.LATENCY_PER_SAMPLE, value=latency, unit="s",
+                           provenance="measured:x"),
+            SnapshotFigure(metric=Metric.PEAK_RSS, value=rss, unit="MiB",
+                           provenance="measured:x")]  # fmt: skip
     return SnapshotCell(
         model=model, task=task, status=status, metric="acc", value=value,
         ci_low=0.0, ci_high=1.0, n=len(scores), figures=figs, scores=scores,
