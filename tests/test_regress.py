@@ -2,6 +2,7 @@
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -111,6 +112,32 @@ def test_thresholds_yaml_overrides_and_rejects_unknown_keys(tmp_path):
 
     with pytest.raises(UserError, match="unknown key"):
         load_thresholds(bad)
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("figures:\n  peak_rs: {max_worse: 0.5}\n")
+    with pytest.raises(UserError, match="unknown figure 'peak_rs'"):
+        load_thresholds(typo)
+
+
+def test_committed_ci_thresholds_name_known_figures():
+    t = load_thresholds(Path(__file__).parent.parent / "results/baselines/ci-thresholds.yaml")
+    assert set(t.figures) == {"latency_per_sample", "tokens_per_s", "peak_rss", "energy_per_sample"}
+
+
+def test_derived_figures_read_the_same_from_a_snapshot_and_a_summary_row():
+    from bench.analysis import figures as fig
+
+    cell = _cell(scores={"a": 1.0, "b": 0.0, "c": 1.0, "d": 1.0}, latency=0.5)
+    cell.figures.append(SnapshotFigure(metric=Metric.ENERGY, value=2e-3, unit="kWh",
+                                       provenance="estimated:x"))  # fmt: skip
+    row = {"n": 4, "accuracy": 0.75, Metric.ENERGY.value: 2e-3, Metric.LATENCY_PER_SAMPLE: 0.5}
+    for source in (fig.snapshot_source(cell), row):
+        assert fig.figure(source, fig.ENERGY_PER_SAMPLE) == pytest.approx(5e-4)
+        assert fig.figure(source, fig.ENERGY_WH_PER_1K) == pytest.approx(500.0)
+        assert fig.figure(source, fig.ENERGY_WH_PER_1K_CORRECT) == pytest.approx(500.0 / 0.75)
+        assert fig.figure(source, Metric.LATENCY_PER_SAMPLE) == 0.5
+    assert fig.figure({"n": 0, "energy": 1.0}, fig.ENERGY_PER_SAMPLE) is None
+    assert fig.figure({"n": 4, "energy": float("nan")}, fig.ENERGY_WH_PER_1K) is None
+    assert fig.per_correct(1.0, 0.0) is None
 
 
 def test_cli_exit_codes(cli, tmp_path):
