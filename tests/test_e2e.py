@@ -19,6 +19,7 @@ import pytest
 from bench.catalogue.specs import load_catalogue
 from bench.catalogue.weights import local_folder
 from bench.report.render import texts
+from bench.results.records import Metric, Phase
 from bench.results.store import open_run
 
 from .conftest import REPO, run_cli
@@ -67,26 +68,27 @@ def test_matrix_writes_every_cell_with_measurements(matrix_run):
         assert cell.status == "ok"
         assert cell.metric().n == LIMIT
         assert cell.metric().ci_low <= cell.metric().value <= cell.metric().ci_high
-        names = {m.name: m for m in cell.measurements}
-        for name, unit in [
-            ("wall_time", "s"),
-            ("load_time", "s"),
-            ("peak_rss", "MiB"),
-            ("input_tokens", "tokens"),
-            ("tokens_per_s", "tokens/s"),
-            ("latency_per_sample", "s"),
-            ("energy", "kWh"),
-            ("co2", "kg"),
+        for metric, phase, unit in [
+            (Metric.WALL_TIME, Phase.TASK, "s"),
+            (Metric.WALL_TIME, Phase.LOAD, "s"),
+            (Metric.PEAK_RSS, Phase.TASK, "MiB"),
+            (Metric.INPUT_TOKENS, Phase.TASK, "tokens"),
+            (Metric.TOKENS_PER_S, Phase.TASK, "tokens/s"),
+            (Metric.LATENCY_PER_SAMPLE, Phase.TASK, "s"),
+            (Metric.ENERGY, Phase.TASK, "kWh"),
+            (Metric.CO2, Phase.TASK, "kg"),
         ]:
-            assert names[name].unit == unit, name
-            assert names[name].provenance.split(":")[0] in {"measured", "estimated"}
+            m = cell.measurement(metric, phase)
+            assert m.unit == unit, metric
+            assert m.provenance.split(":")[0] in {"measured", "estimated"}
         # A 135M/270M model in bf16 plus torch needs hundreds of MiB, far below 8 GiB.
-        assert 200 < names["peak_rss"].value < 8192
-        assert names["input_tokens"].value > 0 and names["wall_time"].value > 0
+        assert 200 < cell.measurement(Metric.PEAK_RSS).value < 8192
+        assert cell.measurement(Metric.INPUT_TOKENS).value > 0
+        assert cell.measurement(Metric.WALL_TIME).value > 0
         samples = store.samples(cell.model, cell.task)
         assert len(samples) == LIMIT
         assert {s.doc_id for s in samples} == set(range(LIMIT))
-    gen = store.read_cell("gemma3-270m", "short_answers_en").measurement("output_tokens")
+    gen = store.read_cell("gemma3-270m", "short_answers_en").measurement(Metric.OUTPUT_TOKENS)
     assert gen.value > 0
     assert "phase timings" in result.stdout and "report: " in result.stdout
 
@@ -293,7 +295,7 @@ def test_quick_suite_runs_one_task_of_every_family(tmp_path):
     assert {"field_f1", "exact_doc", "valid_json"} <= metrics["extraction_de"]
     assert {"exact_match", "f1", "recall_at_3"} <= metrics["rag_retrieved_de"]
     assert {"acc", "valid_label"} <= metrics["citizen_requests_gen_en"]
-    assert cells["needle_en_512"].measurement("input_tokens").value > 2 * 300
+    assert cells["needle_en_512"].measurement(Metric.INPUT_TOKENS).value > 2 * 300
 
 
 def test_task_longer_than_the_context_is_skipped(tmp_path):
@@ -348,18 +350,24 @@ def test_performance_scenario_on_a_real_model(tmp_path):
     store = open_run(_run_dir(result.stdout))
     perf = store.read_perf("smollm2-135m-instruct")
     assert perf.status == "ok"
-    ttft, tpot = perf.measurement("ttft@128in_8out"), perf.measurement("tpot@128in_8out")
-    e2e = perf.measurement("e2e@128in_8out")
-    assert ttft.n == 3 and 0 < ttft.value < e2e.value
-    assert 0 < tpot.value < e2e.value and perf.measurement("itl@128in_8out").n == 3 * 7
-    assert {"p50", "p90", "p95", "p99", "cv"} <= set(e2e.detail)
-    tps1 = perf.measurement("output_tokens_per_s@batch1").value
-    tps4 = perf.measurement("output_tokens_per_s@batch4").value
-    assert tps4 > tps1  # batching raises throughput
-    assert perf.measurement("idle_power").unit == "W"
-    assert perf.measurement("energy_per_request@32in_8out").provenance.startswith(
-        ("estimated", "measured")
+    ttft, tpot = (
+        perf.find(Metric.TTFT, input_tokens=128, output_tokens=8),
+        perf.find(Metric.TPOT, input_tokens=128, output_tokens=8),
     )
+    e2e = perf.find(Metric.E2E, input_tokens=128, output_tokens=8)
+    assert ttft.n == 3 and 0 < ttft.value < e2e.value
+    assert (
+        0 < tpot.value < e2e.value
+        and perf.find(Metric.ITL, input_tokens=128, output_tokens=8).n == 3 * 7
+    )
+    assert {"p50", "p90", "p95", "p99", "cv"} <= set(e2e.detail)
+    tps1 = perf.find(Metric.OUTPUT_TOKENS_PER_S, batch_size=1).value
+    tps4 = perf.find(Metric.OUTPUT_TOKENS_PER_S, batch_size=4).value
+    assert tps4 > tps1  # batching raises throughput
+    assert perf.find(Metric.IDLE_POWER, phase=Phase.IDLE).unit == "W"
+    assert perf.find(
+        Metric.ENERGY_PER_REQUEST, input_tokens=32, output_tokens=8
+    ).provenance.startswith(("estimated", "measured"))
     html = (tmp_path / "reports" / store.run_id / "index.html").read_text()
     assert "TTFT p50" in html and "Speed, throughput and memory" in html
 
@@ -410,8 +418,11 @@ def test_specialised_classifier_runs_classification_and_skips_the_rest(tmp_path)
     assert cell.status == "ok" and cell.metric().n == 40
     # Fitted on 2 examples per department, it still beats the 1-in-8 chance level clearly.
     assert cell.metric().value > 0.3
-    train = cell.measurement("train_time")
+    train = cell.measurement(Metric.TRAIN_TIME)
     assert train.unit == "s" and train.n == 16 and train.value > 0
-    assert cell.measurement("peak_rss").value > 0 and cell.measurement("energy").unit == "kWh"
+    assert (
+        cell.measurement(Metric.PEAK_RSS).value > 0
+        and cell.measurement(Metric.ENERGY).unit == "kWh"
+    )
     skipped = store.read_cell("minilm-logreg", "short_answers_en")
     assert skipped.status == "skipped" and "classification" in skipped.error

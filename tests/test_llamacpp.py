@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from bench.results.records import Metric
 from bench.results.store import open_run
 
 from .conftest import REPO
@@ -43,12 +44,17 @@ def test_gguf_runs_natively_with_the_same_prompts_as_hf(tmp_path):
         hf, cpp = store.read_cell("gemma3-270m", task), store.read_cell(spec.name, task)
         assert cpp.status == "ok"
         # Same prompts, same tokens (Gemma's <bos> included): only the kernels differ.
-        assert hf.measurement("input_tokens").value == cpp.measurement("input_tokens").value
+        assert (
+            hf.measurement(Metric.INPUT_TOKENS).value == cpp.measurement(Metric.INPUT_TOKENS).value
+        )
     rows = [json.loads(x) for x in (run / "samples" / spec.name / "short_answers_en.jsonl")
             .read_text().splitlines()]  # fmt: skip
     assert all(r["prediction"].strip() for r in rows)  # greedy answers, not empty
     perf = store.read_perf(spec.name)
     assert perf.status == "ok", perf.error
-    ttft, e2e = perf.measurement("ttft@64in_8out"), perf.measurement("e2e@64in_8out")
+    ttft, e2e = (
+        perf.find(Metric.TTFT, input_tokens=64, output_tokens=8),
+        perf.find(Metric.E2E, input_tokens=64, output_tokens=8),
+    )
     assert ttft.n == 3 and 0 < ttft.value < e2e.value
-    assert perf.measurement("itl@64in_8out").n == 3 * 7
+    assert perf.find(Metric.ITL, input_tokens=64, output_tokens=8).n == 3 * 7

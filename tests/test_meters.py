@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench.meters import BatchLog, EnergyMeter, PeakRSSMeter, WallTimer
+from bench.results.records import Metric, Phase
 
 
 def test_peak_rss_sees_a_short_lived_allocation():
@@ -26,7 +27,8 @@ def test_wall_timer():
     with WallTimer() as t:
         time.sleep(0.05)
     assert 0.04 < t.seconds < 0.5
-    assert t.measurement("x").unit == "s"
+    m = t.measurement(Phase.LOAD)
+    assert m.unit == "s" and m.metric == Metric.WALL_TIME and m.phase == Phase.LOAD
 
 
 def test_batch_log_percentiles():
@@ -42,16 +44,16 @@ def test_batch_log_percentiles():
 def test_energy_is_labelled_estimated_without_power_counters():
     with EnergyMeter("DEU") as meter:
         sum(i * i for i in range(2_000_000))
-    by_name = {m.name: m for m in meter.measurements()}
-    energy, co2 = by_name["energy"], by_name["co2"]
+    by_name = {m.metric: m for m in meter.measurements()}
+    energy, co2 = by_name[Metric.ENERGY], by_name[Metric.CO2]
     assert energy.unit == "kWh" and co2.unit == "kg"
     assert energy.value is not None and energy.value > 0
     assert co2.provenance == "estimated:codecarbon-grid(DEU)"
-    assert by_name["energy_ram"].provenance.startswith("estimated")
+    assert by_name[Metric.ENERGY_RAM].provenance.startswith("estimated")
     if not Path("/sys/class/powercap/intel-rapl").exists():
         # No RAPL: CPU power is modelled, so the total must never claim to be measured.
         assert energy.provenance.startswith("estimated:codecarbon")
-        assert by_name["energy_cpu"].provenance.startswith("estimated")
+        assert by_name[Metric.ENERGY_CPU].provenance.startswith("estimated")
     assert 0.1 < co2.detail["grid_kg_per_kwh"] < 1.0
 
 
@@ -88,5 +90,5 @@ def test_gpu_meter_reads_nothing_without_cuda():
     if not torch.cuda.is_available():
         assert gpu.measurements() == []
     else:  # on a GPU machine the allocator figures are there, labelled measured
-        names = {m.name for m in gpu.measurements()}
-        assert {"gpu_peak_allocated", "gpu_peak_reserved"} <= names
+        names = {m.metric for m in gpu.measurements()}
+        assert {Metric.GPU_PEAK_ALLOCATED, Metric.GPU_PEAK_RESERVED} <= names

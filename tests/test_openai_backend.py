@@ -67,7 +67,7 @@ def test_api_run_counts_tokens_and_cost_and_never_stores_the_key(cli, tmp_path, 
     assert result.returncode == 0, result.stderr
     gen = _cell(tmp_path, "citizen_requests_gen_de")
     assert gen["status"] == "ok"
-    m = {x["name"]: x for x in gen["measurements"]}
+    m = {x["metric"]: x for x in gen["measurements"] if x["phase"] == "task"}
     assert m["input_tokens"]["value"] == 300 and m["output_tokens"]["value"] == 6
     assert m["input_tokens"]["provenance"] == "reported:server-usage"
     assert m["api_cost"]["value"] == pytest.approx((300 * 0.15 + 6 * 0.60) / 1e6)

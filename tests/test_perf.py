@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from bench.results.records import Metric, PerfResult, Phase
 from bench.run.perf import PerfConfig, StreamTiming, percentile, run_scenario, summarise, t_value
 
 
@@ -27,12 +28,13 @@ def test_percentiles_match_numpy_linear_interpolation():
 
 
 def test_summary_has_mean_ci_percentiles_and_cv():
-    m = summarise("ttft", [1.0, 2.0, 3.0])
+    m = summarise(Metric.TTFT, [1.0, 2.0, 3.0], input_tokens=8)
+    assert (m.metric, m.phase, m.input_tokens) == (Metric.TTFT, Phase.SCENARIO, 8)
     assert m.value == pytest.approx(2.0) and m.n == 3 and m.unit == "s"
     half = t_value(3) * 1.0 / 3**0.5
     assert (m.ci_low, m.ci_high) == pytest.approx((2.0 - half, 2.0 + half))
     assert m.detail["p50"] == 2.0 and m.detail["cv"] == pytest.approx(0.5)
-    assert summarise("x", []).value is None
+    assert summarise(Metric.E2E, []).value is None
 
 
 class FakeEngine:
@@ -55,16 +57,19 @@ def test_scenario_measures_known_delays():
     cfg = PerfConfig(input_tokens=[20, 100], output_tokens=[10], batch_sizes=[1, 4],
                      batch_input_tokens=10, batch_output_tokens=10, repetitions=3, warmup=1,
                      idle_seconds=0)  # fmt: skip
-    out = {m.name: m for m in run_scenario(FakeEngine(), cfg, context_length=1000).measurements}
-    assert out["ttft@20in_10out"].value == pytest.approx(0.022, abs=0.01)
-    assert out["ttft@100in_10out"].value == pytest.approx(0.102, abs=0.02)
-    assert out["tpot@100in_10out"].value == pytest.approx(0.002, abs=0.0015)
-    assert out["e2e@20in_10out"].value == pytest.approx(0.040, abs=0.015)
+    outcome = run_scenario(FakeEngine(), cfg, context_length=1000)
+    out = PerfResult(run_id="r", model="m", status="ok", measurements=outcome.measurements)
+    short, long = {"input_tokens": 20, "output_tokens": 10}, {"input_tokens": 100}
+    assert out.find(Metric.TTFT, **short).value == pytest.approx(0.022, abs=0.01)
+    assert out.find(Metric.TTFT, **long).value == pytest.approx(0.102, abs=0.02)
+    assert out.find(Metric.TPOT, **long).value == pytest.approx(0.002, abs=0.0015)
+    assert out.find(Metric.E2E, **short).value == pytest.approx(0.040, abs=0.015)
     # A batch of 4 takes as long as a batch of 1 here: four times the tokens per second.
-    ratio = out["output_tokens_per_s@batch4"].value / out["output_tokens_per_s@batch1"].value
-    assert 3.0 < ratio < 5.0
-    assert out["peak_rss@20in_10out"].unit == "MiB"
-    assert out["energy_per_request@20in_10out"].provenance.split(":")[0] in {
+    tps = {m.batch_size: m.value for m in out.select(Metric.OUTPUT_TOKENS_PER_S)}
+    assert 3.0 < tps[4] / tps[1] < 5.0
+    assert out.find(Metric.PEAK_RSS, **short).unit == "MiB"
+    assert out.find(Metric.PEAK_RSS, **short).phase == Phase.SCENARIO
+    assert out.find(Metric.ENERGY_PER_REQUEST, **short).provenance.split(":")[0] in {
         "measured",
         "estimated",
     }
@@ -73,5 +78,6 @@ def test_scenario_measures_known_delays():
 def test_lengths_beyond_the_context_are_not_run():
     cfg = PerfConfig(input_tokens=[20, 5000], output_tokens=[4], batch_sizes=[1],
                      repetitions=1, warmup=0, idle_seconds=0)  # fmt: skip
-    names = {m.name for m in run_scenario(FakeEngine(), cfg, context_length=512).measurements}
-    assert "ttft@20in_4out" in names and not any("5000in" in n for n in names)
+    ms = run_scenario(FakeEngine(), cfg, context_length=512).measurements
+    assert any(m.matches(Metric.TTFT, input_tokens=20, output_tokens=4) for m in ms)
+    assert not any(m.input_tokens == 5000 for m in ms)

@@ -2,13 +2,14 @@
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from bench.ci.regress import Thresholds, compare, load_thresholds, mcnemar_exact
 from bench.ci.regress_format import to_junit, to_markdown
 from bench.results.baseline import Snapshot, SnapshotCell, SnapshotFigure
-from bench.results.records import HardwareInfo
+from bench.results.records import HardwareInfo, Metric
 
 HW = HardwareInfo(cpu_model="AMD EPYC", cpu_cores_logical=2, cpu_cores_physical=2,
                   ram_total_gib=23.5, platform="Linux")  # fmt: skip
@@ -17,8 +18,10 @@ HW = HardwareInfo(cpu_model="AMD EPYC", cpu_cores_logical=2, cpu_cores_physical=
 def _cell(model="m", task="t", scores=None, latency=1.0, rss=1000.0, status="ok"):
     scores = scores if scores is not None else {f"h{i}": float(i % 2) for i in range(40)}
     value = sum(scores.values()) / len(scores) if scores else None
-    figs = {"latency_per_sample": SnapshotFigure(value=latency, unit="s", provenance="measured:x"),
-            "peak_rss": SnapshotFigure(value=rss, unit="MiB", provenance="measured:x")}  # fmt: skip
+    figs = [SnapshotFigure(metric=Metric.LATENCY_PER_SAMPLE, value=latency, unit="s",
+                           provenance="measured:x"),
+            SnapshotFigure(metric=Metric.PEAK_RSS, value=rss, unit="MiB",
+                           provenance="measured:x")]  # fmt: skip
     return SnapshotCell(
         model=model, task=task, status=status, metric="acc", value=value,
         ci_low=0.0, ci_high=1.0, n=len(scores), figures=figs, scores=scores,
@@ -109,6 +112,32 @@ def test_thresholds_yaml_overrides_and_rejects_unknown_keys(tmp_path):
 
     with pytest.raises(UserError, match="unknown key"):
         load_thresholds(bad)
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("figures:\n  peak_rs: {max_worse: 0.5}\n")
+    with pytest.raises(UserError, match="unknown figure 'peak_rs'"):
+        load_thresholds(typo)
+
+
+def test_committed_ci_thresholds_name_known_figures():
+    t = load_thresholds(Path(__file__).parent.parent / "results/baselines/ci-thresholds.yaml")
+    assert set(t.figures) == {"latency_per_sample", "tokens_per_s", "peak_rss", "energy_per_sample"}
+
+
+def test_derived_figures_read_the_same_from_a_snapshot_and_a_summary_row():
+    from bench.analysis import figures as fig
+
+    cell = _cell(scores={"a": 1.0, "b": 0.0, "c": 1.0, "d": 1.0}, latency=0.5)
+    cell.figures.append(SnapshotFigure(metric=Metric.ENERGY, value=2e-3, unit="kWh",
+                                       provenance="estimated:x"))  # fmt: skip
+    row = {"n": 4, "accuracy": 0.75, Metric.ENERGY.value: 2e-3, Metric.LATENCY_PER_SAMPLE: 0.5}
+    for source in (fig.snapshot_source(cell), row):
+        assert fig.figure(source, fig.ENERGY_PER_SAMPLE) == pytest.approx(5e-4)
+        assert fig.figure(source, fig.ENERGY_WH_PER_1K) == pytest.approx(500.0)
+        assert fig.figure(source, fig.ENERGY_WH_PER_1K_CORRECT) == pytest.approx(500.0 / 0.75)
+        assert fig.figure(source, Metric.LATENCY_PER_SAMPLE) == 0.5
+    assert fig.figure({"n": 0, "energy": 1.0}, fig.ENERGY_PER_SAMPLE) is None
+    assert fig.figure({"n": 4, "energy": float("nan")}, fig.ENERGY_WH_PER_1K) is None
+    assert fig.per_correct(1.0, 0.0) is None
 
 
 def test_cli_exit_codes(cli, tmp_path):

@@ -18,6 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from bench.results.records import Metric
 from bench.results.store import open_run
 
 from .conftest import REPO
@@ -104,12 +105,15 @@ def test_hf_and_vllm_agree_on_loglikelihood_tasks(tmp_path):
     spec = next(s for s in store.read_info().model_specs if s.name == vllm_name)
     assert (spec.backend, spec.dtype) == ("vllm", "float32") and spec.engine.enforce_eager
     # Same token accounting: both count with the model's own tokenizer.
-    assert hf.measurement("input_tokens").value == vl.measurement("input_tokens").value
+    assert hf.measurement(Metric.INPUT_TOKENS).value == vl.measurement(Metric.INPUT_TOKENS).value
     perf = store.read_perf(vllm_name)  # the scenario on the in-process engine
     assert perf.status == "ok", perf.error
-    ttft, e2e = perf.measurement("ttft@64in_8out"), perf.measurement("e2e@64in_8out")
+    ttft, e2e = (
+        perf.find(Metric.TTFT, input_tokens=64, output_tokens=8),
+        perf.find(Metric.E2E, input_tokens=64, output_tokens=8),
+    )
     assert ttft.n == 3 and 0 < ttft.value < e2e.value
-    assert perf.measurement("itl@64in_8out").n == 3 * 7
+    assert perf.find(Metric.ITL, input_tokens=64, output_tokens=8).n == 3 * 7
     html = (tmp_path / "reports" / store.run_id / "index.html").read_text()
     assert "Same model, different backends" in html and vllm_name in html
 
@@ -124,14 +128,19 @@ def test_vllm_server_with_openai_backend_runs_tasks_and_the_scenario(tmp_path):
     for task in ("citizen_requests_de", "citizen_requests_gen_en"):
         cell = store.read_cell(model, task)
         assert cell.status == "ok"
-        assert cell.measurement("input_tokens").provenance == "reported:server-usage"
-        assert "with child processes" in cell.measurement("peak_rss").provenance
+        assert cell.measurement(Metric.INPUT_TOKENS).provenance == "reported:server-usage"
+        assert "with child processes" in cell.measurement(Metric.PEAK_RSS).provenance
     perf = store.read_perf(model)
     assert perf.status == "ok", perf.error
-    ttft, e2e = perf.measurement("ttft@64in_8out"), perf.measurement("e2e@64in_8out")
+    ttft, e2e = (
+        perf.find(Metric.TTFT, input_tokens=64, output_tokens=8),
+        perf.find(Metric.E2E, input_tokens=64, output_tokens=8),
+    )
     assert ttft.n == 3 and 0 < ttft.value < e2e.value
-    assert perf.measurement("itl@64in_8out").n == 3 * 7  # one streamed chunk per token
-    assert perf.measurement("output_tokens_per_s@batch4").value > 0
+    assert (
+        perf.find(Metric.ITL, input_tokens=64, output_tokens=8).n == 3 * 7
+    )  # one streamed chunk per token
+    assert perf.find(Metric.OUTPUT_TOKENS_PER_S, batch_size=4).value > 0
     assert (store.root / "logs" / f"{model}.server.log").exists()
     assert not _servers(), "a vLLM server outlived the run"
 

@@ -1,9 +1,15 @@
-"""The tidy table: one row per model × task × metric, built from a run folder alone."""
+"""The tidy table: one row per model × task × metric, built from a run folder alone.
+
+Figures derived from its columns (per sample, per 1,000, per correct answer) live beside it
+in `bench.analysis.figures`.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from bench.analysis.figures import PHASE_COLUMNS
+from bench.results.records import Phase
 from bench.results.store import RunStore
 
 COLUMNS = [
@@ -15,6 +21,7 @@ COLUMNS = [
     "status",
     "kind",
     "metric",
+    "phase",
     "value",
     "unit",
     "provenance",
@@ -72,7 +79,8 @@ def tidy(store: RunStore) -> pd.DataFrame:
                 {
                     **base,
                     "kind": "cost",
-                    "metric": m.name,
+                    "metric": m.metric.value,
+                    "phase": m.phase.value,
                     "value": m.value,
                     "unit": m.unit,
                     "provenance": m.provenance,
@@ -95,10 +103,17 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
         .set_index(["model", "task"])[["metric", "value", "ci_low", "ci_high", "n"]]
         .rename(columns={"value": "accuracy"})
     )
-    # Every metric and measurement as a column too (secondary metrics like f1, recall@k).
-    costs = ok.pivot_table(
+    # Every metric and task measurement as a column too (secondary metrics like f1, recall@k);
+    # measurements of other phases only where PHASE_COLUMNS names a column for them.
+    task_rows = ok[(ok.kind == "quality") | (ok.phase == Phase.TASK.value)]
+    costs = task_rows.pivot_table(
         index=["model", "task"], columns="metric", values="value", aggfunc="first"
     )
+    for (phase, metric), column in PHASE_COLUMNS.items():
+        rows = ok[(ok.phase == phase.value) & (ok.metric == metric.value)]
+        if rows.empty or costs.empty:
+            continue
+        costs = costs.join(rows.set_index(["model", "task"])["value"].rename(column), how="outer")
     out = quality.join(costs, how="left").reset_index()
     errors = df[df.status != "ok"][["model", "task", "status", "provenance"]].rename(
         columns={"provenance": "error"}

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bench.analysis import figures as fig
 from bench.analysis.cascade import CascadePoint, simulate
 from bench.analysis.cost import Cost, break_even_requests_per_month, cost_per_1k, sensitivity
 from bench.analysis.decide import Candidate, Decision, decide
 from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.catalogue.specs import ModelSpec, load_catalogue
+from bench.results.records import Metric
 from bench.results.store import RunStore
 
 
@@ -31,14 +33,13 @@ class RunDecisions:
 
 
 def _num(row, key) -> float | None:
-    value = row.get(key)
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    """A recorded or derived figure of a summary row (see bench.analysis.figures)."""
+    return fig.figure(row, key)
 
 
 def _per(row, key: str, n: int) -> float | None:
     """A cell total divided by its number of samples."""
-    value = _num(row, key)
-    return value / n if value is not None and n else None
+    return fig.per_sample(fig.figure(row, key), n)
 
 
 def _p95_latency(store: RunStore, model: str, input_tokens: float | None) -> float | None:
@@ -46,8 +47,8 @@ def _p95_latency(store: RunStore, model: str, input_tokens: float | None) -> flo
     perf = store.read_perf(model)
     if not perf or perf.status != "ok":
         return None
-    points = [(int(m.detail["input_tokens"]), m.detail["p95"]) for m in perf.measurements
-              if m.name.startswith("e2e@") and m.detail.get("p95") is not None]  # fmt: skip
+    points = [(m.input_tokens, m.detail["p95"]) for m in perf.select(Metric.E2E, batch_size=None)
+              if m.input_tokens and m.detail.get("p95") is not None]  # fmt: skip
     if not points:
         return None
     target = input_tokens or points[0][0]

@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.analysis import figures as derived
 from bench.errors import UserError
 from bench.report.figures import MARKERS, PALETTE
 from bench.results.baseline import snapshot_from_run
+from bench.results.records import Metric
 from bench.results.store import RunStore, atomic_write_text
 
-TRENDS = [("accuracy", "headline accuracy"), ("latency_per_sample", "model time / sample (s)"),
-          ("energy_per_sample_wh", "energy / sample (Wh, as recorded)")]  # fmt: skip
+TRENDS = [(derived.ACCURACY, "headline accuracy"),
+          (Metric.LATENCY_PER_SAMPLE.value, "model time / sample (s)"),
+          (derived.ENERGY_WH_PER_1K, "energy / 1,000 samples (Wh, as recorded)")]  # fmt: skip
 
 
 def collect(results_dir: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -34,15 +37,10 @@ def collect(results_dir: Path) -> tuple[pd.DataFrame, list[str]]:
         for c in snap.cells:
             if c.status != "ok":
                 continue
-            energy = c.figures.get("energy")
-            latency = c.figures.get("latency_per_sample")
-            rows.append({
-                "run_id": snap.run_id, "model": c.model, "task": c.task, "metric": c.metric,
-                "accuracy": c.value,
-                "latency_per_sample": latency.value if latency else None,
-                "energy_per_sample_wh": energy.value * 1000 / c.n
-                if energy and energy.value is not None and c.n else None,
-            })  # fmt: skip
+            source = derived.snapshot_source(c)
+            trends = {col: derived.figure(source, col) for col, _ in TRENDS}
+            rows.append({"run_id": snap.run_id, "model": c.model, "task": c.task,
+                         "metric": c.metric, **trends})  # fmt: skip
     return pd.DataFrame(rows), skipped
 
 

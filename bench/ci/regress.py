@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bench.analysis import figures as fig
 from bench.catalogue.specs import read_yaml
 from bench.errors import UserError
 from bench.results.baseline import Snapshot, SnapshotCell
+from bench.results.records import Metric
 
 Verdict = Literal["regression", "improvement", "unchanged", "warning"]
 
@@ -43,12 +45,21 @@ class Thresholds(BaseModel):
     alpha: float = Field(default=0.05, gt=0, lt=1, description="Significance of accuracy tests.")
     figures: dict[str, FigureRule] = Field(
         default_factory=lambda: {
-            "latency_per_sample": FigureRule(max_worse=0.25),
-            "tokens_per_s": FigureRule(max_worse=0.20, higher_is_better=True),
-            "peak_rss": FigureRule(max_worse=0.10),
-            "energy_per_sample": FigureRule(max_worse=0.25),
-        }
+            Metric.LATENCY_PER_SAMPLE.value: FigureRule(max_worse=0.25),
+            Metric.TOKENS_PER_S.value: FigureRule(max_worse=0.20, higher_is_better=True),
+            Metric.PEAK_RSS.value: FigureRule(max_worse=0.10),
+            fig.ENERGY_PER_SAMPLE: FigureRule(max_worse=0.25),
+        },
+        description="Per figure: a Metric value or a derived figure of bench.analysis.figures.",
     )
+
+    @field_validator("figures")
+    @classmethod
+    def _known_figures(cls, value: dict[str, FigureRule]) -> dict[str, FigureRule]:
+        unknown = sorted(name for name in value if not fig.known(name))
+        if unknown:
+            raise ValueError(f"unknown figure {unknown[0]!r}")
+        return value
 
 
 def load_thresholds(path: Path | None) -> Thresholds:
@@ -153,11 +164,8 @@ def _direction(delta: float, significant: bool) -> Verdict:
 
 
 def _figure(cell: SnapshotCell, name: str) -> float | None:
-    if name == "energy_per_sample":
-        energy = cell.figures.get("energy")
-        return energy.value / cell.n if energy and energy.value is not None and cell.n else None
-    fig = cell.figures.get(name)
-    return fig.value if fig else None
+    """A recorded or derived figure of a snapshot cell (see bench.analysis.figures)."""
+    return fig.figure(fig.snapshot_source(cell), name)
 
 
 def compare_figure(base: SnapshotCell, cand: SnapshotCell, name: str, rule: FigureRule):
@@ -191,7 +199,9 @@ def recommended(snap: Snapshot, task: str, delta: float = 0.02) -> str | None:
     good = _good(snap, task, delta)
     if not good:
         return None
-    return min(good, key=lambda c: (_figure(c, "latency_per_sample") or math.inf, c.model)).model
+    return min(
+        good, key=lambda c: (_figure(c, Metric.LATENCY_PER_SAMPLE) or math.inf, c.model)
+    ).model
 
 
 def flipped(base: Snapshot, cand: Snapshot, task: str, delta: float = 0.02) -> str | None:

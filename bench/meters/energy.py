@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bench.results.records import Measurement
+from bench.results.records import Measurement, Metric, Phase
 
 MEASURED_CPU_MODES = {
     "intel_rapl": "rapl",
@@ -18,6 +18,7 @@ MEASURED_CPU_MODES = {
     "windows_emi": "windows-emi",
     "powermetrics": "powermetrics",
 }
+COMPONENT_METRIC = {"cpu": Metric.ENERGY_CPU, "gpu": Metric.ENERGY_GPU, "ram": Metric.ENERGY_RAM}
 
 
 class EnergyMeter:
@@ -77,13 +78,15 @@ class EnergyMeter:
                 prov["gpu"] = "measured:nvml"
         return prov
 
-    def measurements(self, prefix: str = "") -> list[Measurement]:
-        """Energy (kWh) total and per component, and CO2 (kg), each with provenance."""
+    def measurements(self, phase: Phase = Phase.TASK) -> list[Measurement]:
+        """Energy (kWh) total and per component, and CO2 (kg) of `phase`, with provenance."""
         if self._data is None:
             why = self._failure or "codecarbon produced no data"
             return [
-                Measurement(name=f"{prefix}energy", value=None, unit="kWh", provenance=why),
-                Measurement(name=f"{prefix}co2", value=None, unit="kg", provenance=why),
+                Measurement(
+                    metric=Metric.ENERGY, phase=phase, value=None, unit="kWh", provenance=why
+                ),
+                Measurement(metric=Metric.CO2, phase=phase, value=None, unit="kg", provenance=why),
             ]
         d = self._data
         prov = self._component_provenance()
@@ -96,7 +99,8 @@ class EnergyMeter:
         )
         out = [
             Measurement(
-                name=f"{prefix}energy",
+                metric=Metric.ENERGY,
+                phase=phase,
                 value=d.energy_consumed,
                 unit="kWh",
                 provenance=total_prov,
@@ -111,7 +115,8 @@ class EnergyMeter:
                 },
             ),
             Measurement(
-                name=f"{prefix}co2",
+                metric=Metric.CO2,
+                phase=phase,
                 value=d.emissions,
                 unit="kg",
                 provenance=f"estimated:codecarbon-grid({d.country_iso_code})",
@@ -126,7 +131,8 @@ class EnergyMeter:
         for comp, p in prov.items():
             out.append(
                 Measurement(
-                    name=f"{prefix}energy_{comp}",
+                    metric=COMPONENT_METRIC[comp],
+                    phase=phase,
                     value=getattr(d, f"{comp}_energy"),
                     unit="kWh",
                     provenance=p,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from bench.results.records import Measurement
+from bench.results.records import Measurement, Metric, Phase
 
 MIB = 1024 * 1024
 
@@ -61,25 +61,32 @@ class GpuMeter:
         allocated = round(t.cuda.max_memory_allocated() / MIB, 1)
         reserved = round(t.cuda.max_memory_reserved() / MIB, 1)
         self.result += [
-            Measurement(name="gpu_peak_allocated", value=allocated, unit="MiB", provenance=prov),
-            Measurement(name="gpu_peak_reserved", value=reserved, unit="MiB", provenance=prov),
+            Measurement(
+                metric=Metric.GPU_PEAK_ALLOCATED, value=allocated, unit="MiB", provenance=prov
+            ),
+            Measurement(
+                metric=Metric.GPU_PEAK_RESERVED, value=reserved, unit="MiB", provenance=prov
+            ),
         ]
         if self.handle is None:
             return
         try:
             procs = self.nvml.nvmlDeviceGetComputeRunningProcesses(self.handle)
             used = sum(p.usedGpuMemory or 0 for p in procs if p.pid == os.getpid())
-            self.result.append(Measurement(name="gpu_process_memory", value=round(used / MIB, 1),
-                                           unit="MiB", provenance="measured:nvml"))  # fmt: skip
+            self.result.append(Measurement(metric=Metric.GPU_PROCESS_MEMORY,
+                                           value=round(used / MIB, 1), unit="MiB",
+                                           provenance="measured:nvml"))  # fmt: skip
         except Exception:  # noqa: BLE001
             pass
         if self.energy_start is not None:
             end = self.nvml.nvmlDeviceGetTotalEnergyConsumption(self.handle)
             kwh = (end - self.energy_start) / 3.6e9  # the counter is in millijoules
             self.result.append(
-                Measurement(name="gpu_energy", value=kwh, unit="kWh", provenance="measured:nvml")
+                Measurement(
+                    metric=Metric.GPU_ENERGY, value=kwh, unit="kWh", provenance="measured:nvml"
+                )
             )
 
-    def measurements(self, prefix: str = "") -> list[Measurement]:
-        """What was read, each name prefixed; empty without CUDA."""
-        return [m.model_copy(update={"name": prefix + m.name}) for m in self.result]
+    def measurements(self, phase: Phase = Phase.TASK, **fields) -> list[Measurement]:
+        """What was read during `phase` (fields: e.g. input_tokens); empty without CUDA."""
+        return [m.at(phase=phase, **fields) for m in self.result]

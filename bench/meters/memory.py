@@ -9,7 +9,7 @@ import time
 
 import psutil
 
-from bench.results.records import Measurement
+from bench.results.records import Measurement, Metric, Phase
 
 MIB = 1024 * 1024
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -86,10 +86,12 @@ class PeakRSSMeter:
             os.close(self._statm)
             self._statm = None
 
-    def measurement(self, name: str = "peak_rss") -> Measurement:
-        """The peak as a Measurement in MiB."""
+    def measurement(self, phase: Phase = Phase.TASK, **fields) -> Measurement:
+        """The peak during `phase` as a Measurement in MiB (fields: e.g. input_tokens)."""
         return Measurement(
-            name=name,
+            metric=Metric.PEAK_RSS,
+            phase=phase,
+            **fields,
             value=round(self.peak_bytes / MIB, 1),
             unit="MiB",
             provenance=f"measured:psutil-rss-sampler({self._interval_s * 1000:.0f}ms"

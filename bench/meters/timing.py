@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bench.results.records import Measurement
+from bench.results.records import Measurement, Metric, Phase
 
 
 class WallTimer:
@@ -21,10 +21,14 @@ class WallTimer:
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.start
 
-    def measurement(self, name: str) -> Measurement:
-        """The elapsed time as a Measurement in seconds."""
+    def measurement(self, phase: Phase = Phase.TASK) -> Measurement:
+        """The elapsed time of `phase` as a Measurement in seconds."""
         return Measurement(
-            name=name, value=round(self.seconds, 4), unit="s", provenance="measured:perf_counter"
+            metric=Metric.WALL_TIME,
+            phase=phase,
+            value=round(self.seconds, 4),
+            unit="s",
+            provenance="measured:perf_counter",
         )
 
 
@@ -39,13 +43,13 @@ class BatchLog:
         self.seconds.append(seconds)
         self.sizes.append(size)
 
-    def measurement(self, name: str = "batch_latency") -> Measurement | None:
+    def measurement(self) -> Measurement | None:
         """Mean batch time with p50/p90/p95/max, or None when no batch ran."""
         if not self.seconds:
             return None
         arr = np.asarray(self.seconds)
         return Measurement(
-            name=name,
+            metric=Metric.BATCH_LATENCY,
             value=round(float(arr.mean()), 4),
             unit="s",
             provenance="measured:perf_counter",

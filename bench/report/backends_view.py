@@ -8,8 +8,9 @@ import math
 
 import pandas as pd
 
+from bench.analysis import figures as fig
 from bench.catalogue.specs import ModelSpec
-from bench.results.records import PerfResult
+from bench.results.records import Metric, PerfResult, Phase
 
 
 def _mean(values) -> float | None:
@@ -21,16 +22,16 @@ def _ttft_p50(perf: PerfResult | None) -> float | None:
     """Single-stream TTFT p50 at the shortest input the scenario ran (seconds)."""
     if perf is None or perf.status != "ok":
         return None
-    ttfts = [m for m in perf.measurements if m.name.startswith("ttft@") and m.detail.get("p50")]
-    shortest = min(ttfts, key=lambda m: m.detail.get("input_tokens", 0), default=None)
+    ttfts = [m for m in perf.select(Metric.TTFT, batch_size=None) if m.detail.get("p50")]
+    shortest = min(ttfts, key=lambda m: m.input_tokens or 0, default=None)
     return shortest.detail["p50"] if shortest else None
 
 
 def _best_throughput(perf: PerfResult | None) -> float | None:
     if perf is None or perf.status != "ok":
         return None
-    values = [m.value for m in perf.measurements
-              if m.name.startswith("output_tokens_per_s@") and m.value]  # fmt: skip
+    values = [m.value for m in perf.select(Metric.OUTPUT_TOKENS_PER_S, phase=Phase.SCENARIO)
+              if m.batch_size is not None and m.value]  # fmt: skip
     return max(values, default=None)
 
 
@@ -65,10 +66,10 @@ def variant_groups(specs: list[ModelSpec], table: pd.DataFrame, perf: list[PerfR
                 "model": spec.name, "backend": spec.backend, "dtype": spec.dtype,
                 "quantization": spec.quantization or "–",
                 "accuracy": fmt(_mean(own.accuracy), 3),
-                "latency": fmt(_mean(own.latency_per_sample), 3),
-                "peak_rss": fmt(own.peak_rss.max() if len(own) else None, 0),
-                "energy": fmt(_mean(own.energy_wh_per_1k), 2),
-                "load_time": fmt(_mean(own.load_time), 1),
+                "latency": fmt(_mean(own[Metric.LATENCY_PER_SAMPLE]), 3),
+                "peak_rss": fmt(own[Metric.PEAK_RSS].max() if len(own) else None, 0),
+                "energy": fmt(_mean(own[fig.ENERGY_WH_PER_1K]), 2),
+                "load_time": fmt(_mean(own[fig.LOAD_TIME]), 1),
                 "ttft_ms": fmt(ttft * 1000 if ttft else None, 0),
                 "throughput": fmt(_best_throughput(p), 1),
             })  # fmt: skip

@@ -6,14 +6,17 @@ import io
 
 import pandas as pd
 
+from bench.analysis import figures as derived
+from bench.results.records import Metric
+
 # Okabe–Ito palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 TRADE_OFFS = [
-    ("latency_per_sample", "fig_latency"),
-    ("energy_wh_per_1k", "fig_energy"),
-    ("peak_rss", "fig_memory"),
+    (Metric.LATENCY_PER_SAMPLE.value, "fig_latency"),
+    (derived.ENERGY_WH_PER_1K, "fig_energy"),
+    (Metric.PEAK_RSS.value, "fig_memory"),
     ("cost_per_1k", "fig_cost"),
 ]
 DEFAULT_LABELS = {

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from bench.results.records import Metric, PerfResult, Phase
 
-from bench.results.records import PerfResult
-
-TAG = re.compile(r"^(?P<kind>ttft|tpot|itl|e2e|peak_rss|energy_per_request|"
-                 r"energy_per_1k_output_tokens)@(?P<n_in>\d+)in_(?P<n_out>\d+)out$")  # fmt: skip
-BATCH = re.compile(r"^output_tokens_per_s@batch(?P<size>\d+)$")
+ENERGY = (Metric.ENERGY_PER_REQUEST, Metric.ENERGY_PER_1K_OUTPUT_TOKENS)
 
 
 def _ms(value) -> str:
@@ -17,24 +13,26 @@ def _ms(value) -> str:
 
 def perf_view(results: list[PerfResult]) -> dict:
     """Rows per model × input/output length, figure series, provenance, failures."""
-    rows, series, problems, provenance = [], [], [], set()
+    rows, series, problems, provenance = [], [], [], {}
     for res in results:
         if res.status != "ok":
             problems.append({"model": res.model, "status": res.status, "error": res.error})
             continue
-        by_tag: dict[tuple[int, int], dict] = {}
+        # Single-stream figures are those of the scenario without a batch size.
+        by_lengths: dict[tuple[int, int], dict[Metric, object]] = {}
         throughput, memory = [], []
         for m in res.measurements:
-            if (t := TAG.match(m.name)) is not None:
-                key = (int(t["n_in"]), int(t["n_out"]))
-                by_tag.setdefault(key, {})[t["kind"]] = m
-                if t["kind"].startswith("energy"):
-                    provenance.add(m.provenance)
-            elif (b := BATCH.match(m.name)) is not None and m.value is not None:
-                throughput.append((int(b["size"]), m.value, m.ci_low, m.ci_high))
-        for (n_in, n_out), ms in sorted(by_tag.items()):
-            ttft, tpot, e2e = ms.get("ttft"), ms.get("tpot"), ms.get("e2e")
-            rss, energy = ms.get("peak_rss"), ms.get("energy_per_1k_output_tokens")
+            if m.phase != Phase.SCENARIO:
+                continue
+            if m.batch_size is None and m.input_tokens is not None:
+                by_lengths.setdefault((m.input_tokens, m.output_tokens), {})[m.metric] = m
+                if m.metric in ENERGY:
+                    provenance[m.provenance] = m.is_estimate
+            elif m.metric == Metric.OUTPUT_TOKENS_PER_S and m.value is not None:
+                throughput.append((m.batch_size, m.value, m.ci_low, m.ci_high))
+        for (n_in, n_out), ms in sorted(by_lengths.items()):
+            ttft, tpot, e2e = ms.get(Metric.TTFT), ms.get(Metric.TPOT), ms.get(Metric.E2E)
+            rss, energy = ms.get(Metric.PEAK_RSS), ms.get(Metric.ENERGY_PER_1K_OUTPUT_TOKENS)
             rows.append({
                 "model": res.model, "input": n_in, "output": n_out,
                 "ttft_p50": _ms(ttft.detail.get("p50")) if ttft else "–",
@@ -53,4 +51,5 @@ def perf_view(results: list[PerfResult]) -> dict:
         series.append({"model": res.model, "throughput": sorted(throughput),
                        "memory": sorted(memory)})  # fmt: skip
     return {"rows": rows, "series": series, "problems": problems,
-            "energy_provenance": sorted(provenance)}  # fmt: skip
+            "energy_provenance": sorted(provenance),
+            "energy_is_estimate": any(provenance.values())}  # fmt: skip

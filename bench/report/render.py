@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bench.analysis import figures as fig
 from bench.analysis.families import (
     effective_lengths,
     family_overview,
@@ -27,7 +28,7 @@ from bench.report.family_view import family_view
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
-from bench.results.records import CellResult
+from bench.results.records import CellResult, Measurement, Metric, Phase
 from bench.results.store import RunStore, atomic_write_text, open_run
 from bench.taskkit.registry import bundled_tasks
 
@@ -41,25 +42,26 @@ def texts(lang: str) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+SHOWN = [fig.ACCURACY, fig.N, fig.LOAD_TIME, Metric.ENERGY, Metric.CO2,
+         Metric.LATENCY_PER_SAMPLE, Metric.PEAK_RSS, Metric.TOKENS_PER_S, Metric.INPUT_TOKENS,
+         Metric.OUTPUT_TOKENS]  # fmt: skip
+"""Summary columns the report reads; missing ones (e.g. no energy meter) are added empty."""
+
+
 def _with_derived(df: pd.DataFrame) -> pd.DataFrame:
-    """Add per-sample energy/CO2 figures so models with different n compare fairly."""
+    """Per-sample figures (see bench.analysis.figures) so models with different n compare."""
     df = df.copy()
-    for col in ["accuracy", "energy", "co2", "n", "latency_per_sample", "peak_rss",
-                "tokens_per_s", "load_time", "input_tokens", "output_tokens"]:  # fmt: skip
+    for col in SHOWN:
         if col not in df:
             df[col] = float("nan")
-    n = df["n"].astype(float)
-    df["energy_wh_per_1k"] = df["energy"].astype(float) * 1e3 / n * 1e3
-    df["co2_g_per_1k"] = df["co2"].astype(float) * 1e3 / n * 1e3
-    # Energy per correct answer: what a right answer costs (undefined when none is right).
-    acc = df["accuracy"].astype(float).where(df["accuracy"].astype(float) > 0)
-    df["energy_wh_per_1k_correct"] = df["energy_wh_per_1k"] / acc
-    return df
+    return fig.with_derived(df)
 
 
-def _provenance(cells: list[CellResult], name: str) -> list[str]:
-    found = {m.provenance for c in cells for m in c.measurements if m.name == name}
-    return sorted(found)
+def _provenance(cells: list[CellResult], metric: Metric) -> list[Measurement]:
+    """One task-phase measurement of `metric` per distinct provenance."""
+    found = {m.provenance: m for c in cells for m in c.measurements
+             if m.matches(metric, phase=Phase.TASK)}  # fmt: skip
+    return [found[p] for p in sorted(found)]
 
 
 def _task_rows(table: pd.DataFrame, fmt: Formatter) -> dict[str, list[dict]]:
@@ -74,11 +76,12 @@ def _task_rows(table: pd.DataFrame, fmt: Formatter) -> dict[str, list[dict]]:
             "metric": r.get("metric"), "accuracy": fmt(r.get("accuracy"), 3),
             "ci": f"{fmt(r.get('ci_low'), 3)}–{fmt(r.get('ci_high'), 3)}" if ok else "",
             "n": int(r.n) if ok else "",
-            "latency": fmt(r.get("latency_per_sample"), 3),
-            "tokens_per_s": fmt(r.get("tokens_per_s"), 1), "peak_rss": fmt(r.get("peak_rss"), 0),
-            "energy": fmt(r.get("energy_wh_per_1k"), 2), "co2": fmt(r.get("co2_g_per_1k"), 2),
-            "energy_correct": fmt(r.get("energy_wh_per_1k_correct"), 2),
-            "cost": fmt(r.get("cost_per_1k"), 4), "load_time": fmt(r.get("load_time"), 1),
+            "latency": fmt(r.get(Metric.LATENCY_PER_SAMPLE), 3),
+            "tokens_per_s": fmt(r.get(Metric.TOKENS_PER_S), 1),
+            "peak_rss": fmt(r.get(Metric.PEAK_RSS), 0),
+            "energy": fmt(r.get(fig.ENERGY_WH_PER_1K), 2), "co2": fmt(r.get(fig.CO2_G_PER_1K), 2),
+            "energy_correct": fmt(r.get(fig.ENERGY_WH_PER_1K_CORRECT), 2),
+            "cost": fmt(r.get("cost_per_1k"), 4), "load_time": fmt(r.get(fig.LOAD_TIME), 1),
         })  # fmt: skip
     return rows_by_task
 
@@ -120,7 +123,7 @@ def build_context(
     perf_results = store.perf_results()
     perf = perf_view(perf_results)
     cells = store.cells()
-    energy_prov = _provenance(cells, "energy")
+    energy_prov = _provenance(cells, Metric.ENERGY)
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
     rows_by_task = _task_rows(table, fmt)
     summary_view = (
@@ -164,9 +167,9 @@ def build_context(
             for c in sorted(cells, key=lambda c: (c.model, order(c.task))) if c.status == "ok"
         ],
         "not_run": [c for c in cells if c.status != "ok"],
-        "energy_provenance": energy_prov,
-        "energy_is_estimate": any(p.startswith("estimated") for p in energy_prov),
-        "memory_provenance": _provenance(cells, "peak_rss"),
+        "energy_provenance": [m.provenance for m in energy_prov],
+        "energy_is_estimate": any(m.is_estimate for m in energy_prov),
+        "memory_provenance": [m.provenance for m in _provenance(cells, Metric.PEAK_RSS)],
         "n_cells": len(cells), "n_failed": sum(c.status == "error" for c in cells),
     }  # fmt: skip
 

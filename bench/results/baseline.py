@@ -16,11 +16,21 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bench.errors import UserError
-from bench.results.records import HardwareInfo
+from bench.results.migrations import SchemaError, upgrade
+from bench.results.records import HardwareInfo, Metric, Phase
 from bench.results.store import RunStore, atomic_write_text, now_iso
 
-BASELINE_SCHEMA = 1
-COST_FIGURES = ["latency_per_sample", "tokens_per_s", "peak_rss", "energy", "co2", "load_time"]
+BASELINE_SCHEMA = 2
+"""Version of the snapshot's shape; `bench.results.migrations` upgrades older baselines."""
+COST_FIGURES = [
+    (Metric.LATENCY_PER_SAMPLE, Phase.TASK),
+    (Metric.TOKENS_PER_S, Phase.TASK),
+    (Metric.PEAK_RSS, Phase.TASK),
+    (Metric.ENERGY, Phase.TASK),
+    (Metric.CO2, Phase.TASK),
+    (Metric.WALL_TIME, Phase.LOAD),
+]
+"""The measurements a snapshot keeps per cell: what compare and history read."""
 
 
 class SnapshotFigure(BaseModel):
@@ -28,6 +38,8 @@ class SnapshotFigure(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    metric: Metric
+    phase: Phase = Phase.TASK
     value: float | None
     unit: str
     provenance: str
@@ -48,10 +60,14 @@ class SnapshotCell(BaseModel):
     ci_high: float | None = None
     n: int | None = None
     params_b: float | None = None
-    figures: dict[str, SnapshotFigure] = Field(default_factory=dict)
+    figures: list[SnapshotFigure] = Field(default_factory=list)
     scores: dict[str, float] = Field(
         default_factory=dict, description="Primary-metric score per lm-eval doc hash."
     )
+
+    def figure(self, metric: Metric, phase: Phase = Phase.TASK) -> SnapshotFigure | None:
+        """The figure of `metric` in `phase` (default: the task itself), or None."""
+        return next((f for f in self.figures if f.metric == metric and f.phase == phase), None)
 
 
 class Snapshot(BaseModel):
@@ -85,11 +101,12 @@ def snapshot_from_run(store: RunStore) -> Snapshot:
     cells = []
     for c in store.cells():
         metric = c.metric()
-        figures = {
-            m.name: SnapshotFigure(value=m.value, unit=m.unit, provenance=m.provenance)
+        figures = [
+            SnapshotFigure(metric=m.metric, phase=m.phase, value=m.value, unit=m.unit,
+                           provenance=m.provenance)
             for m in c.measurements
-            if m.name in COST_FIGURES
-        }
+            if (m.metric, m.phase) in COST_FIGURES
+        ]  # fmt: skip
         scores = {}
         if metric:
             for s in store.samples(c.model, c.task):
@@ -133,9 +150,12 @@ def load_snapshot(path: str | Path) -> Snapshot:
         raise UserError(f"cannot read baseline {p}: {exc}") from exc
     if not isinstance(data, dict) or data.get("kind") != "slm-bench-baseline":
         raise UserError(f"{p} is not an slm-bench baseline")
-    if data.get("schema_version") != BASELINE_SCHEMA:
-        raise UserError(f"{p} has baseline schema {data.get('schema_version')}; "
-                        f"this slm-bench reads {BASELINE_SCHEMA}")  # fmt: skip
+    try:
+        data = upgrade("baseline", data, BASELINE_SCHEMA)
+    except SchemaError as exc:
+        raise UserError(f"baseline {p} {exc}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"cannot upgrade baseline {p}: {exc}") from exc
     try:
         return Snapshot.model_validate(data)
     except ValidationError as exc:

@@ -6,14 +6,15 @@ unknown keys when read back. Units live in fields, never in the reader's head.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bench.catalogue.specs import ModelSpec
 
-SCHEMA_VERSION = 1
-"""Bumped whenever a stored record changes shape; readers refuse other versions."""
+SCHEMA_VERSION = 2
+"""Bumped whenever a stored record changes shape; `bench.results.migrations` upgrades older ones."""
 
 CellStatus = Literal["ok", "error", "skipped"]
 
@@ -24,10 +25,57 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Measurement(Record):
-    """One measured or estimated figure, with its unit and how it was obtained."""
+class Metric(StrEnum):
+    """What a measurement measured: the one list of names every stage writes and reads."""
 
-    name: str = Field(description="What was measured, e.g. 'peak_rss' or 'energy'.")
+    WALL_TIME = "wall_time"  # a whole phase, e.g. the task or loading the model
+    MODEL_TIME = "model_time"  # time spent inside model calls
+    TRAIN_TIME = "train_time"  # fitting a per-task classifier
+    LATENCY_PER_SAMPLE = "latency_per_sample"  # model time / samples (batched)
+    BATCH_LATENCY = "batch_latency"  # one forward batch of lm-eval's
+    TTFT = "ttft"  # time to first token (see bench.run.perf)
+    TPOT = "tpot"  # time per output token
+    ITL = "itl"  # inter-token latency
+    E2E = "e2e"  # end-to-end latency of one request
+    INPUT_TOKENS = "input_tokens"
+    OUTPUT_TOKENS = "output_tokens"
+    TOKENS_PER_S = "tokens_per_s"  # input + output tokens over model time
+    OUTPUT_TOKENS_PER_S = "output_tokens_per_s"
+    REQUESTS_PER_S = "requests_per_s"
+    PEAK_RSS = "peak_rss"
+    RSS = "rss"  # resident memory at one moment, e.g. right after loading
+    GPU_PEAK_ALLOCATED = "gpu_peak_allocated"
+    GPU_PEAK_RESERVED = "gpu_peak_reserved"
+    GPU_PROCESS_MEMORY = "gpu_process_memory"
+    ENERGY = "energy"  # total, all components
+    ENERGY_CPU = "energy_cpu"
+    ENERGY_GPU = "energy_gpu"
+    ENERGY_RAM = "energy_ram"
+    GPU_ENERGY = "gpu_energy"  # NVML's own counter, beside codecarbon's
+    ENERGY_PER_REQUEST = "energy_per_request"
+    ENERGY_PER_1K_OUTPUT_TOKENS = "energy_per_1k_output_tokens"
+    IDLE_POWER = "idle_power"
+    CO2 = "co2"
+    API_COST = "api_cost"
+
+
+class Phase(StrEnum):
+    """Which part of the work a measurement covers."""
+
+    TASK = "task"  # evaluating one task (a cell)
+    LOAD = "load"  # loading the model, before any task
+    SCENARIO = "scenario"  # the latency / throughput scenario
+    IDLE = "idle"  # the idle baseline before the scenario
+
+
+class Measurement(Record):
+    """One measured or estimated figure, with its unit, what it measured and how."""
+
+    metric: Metric = Field(description="What was measured, e.g. Metric.PEAK_RSS.")
+    phase: Phase = Field(default=Phase.TASK, description="Which part of the work it covers.")
+    input_tokens: int | None = Field(default=None, description="Prompt length it ran with.")
+    output_tokens: int | None = Field(default=None, description="Output length it ran with.")
+    batch_size: int | None = Field(default=None, description="Requests per batch it ran with.")
     value: float | None = Field(description="The figure in `unit`; None when unavailable.")
     unit: str = Field(description="Unit of `value`, e.g. 's', 'MiB', 'kWh', 'tokens/s'.")
     provenance: str = Field(
@@ -44,6 +92,24 @@ class Measurement(Record):
     def is_estimate(self) -> bool:
         """True when the figure is an estimate rather than a measurement."""
         return self.provenance.startswith("estimated")
+
+    def at(self, **fields) -> Measurement:
+        """The same figure with other identity fields, e.g. `m.at(phase=Phase.LOAD)`."""
+        return self.model_copy(update=fields)
+
+    def matches(self, metric: Metric, **fields) -> bool:
+        """True when it measured `metric` and every given field is equal."""
+        return self.metric == metric and all(getattr(self, k) == v for k, v in fields.items())
+
+
+def find(measurements: list[Measurement], metric: Metric, **fields) -> Measurement | None:
+    """The first measurement of `metric` whose fields equal the given ones, or None."""
+    return next((m for m in measurements if m.matches(metric, **fields)), None)
+
+
+def select(measurements: list[Measurement], metric: Metric, **fields) -> list[Measurement]:
+    """Every measurement of `metric` whose fields equal the given ones."""
+    return [m for m in measurements if m.matches(metric, **fields)]
 
 
 class MetricValue(Record):
@@ -92,9 +158,9 @@ class CellResult(Record):
     started_at: str | None = None
     ended_at: str | None = None
 
-    def measurement(self, name: str) -> Measurement | None:
-        """The measurement called `name`, or None."""
-        return next((m for m in self.measurements if m.name == name), None)
+    def measurement(self, metric: Metric, phase: Phase = Phase.TASK) -> Measurement | None:
+        """The measurement of `metric` in `phase` (default: the task itself), or None."""
+        return find(self.measurements, metric, phase=phase)
 
     def metric(self, name: str | None = None) -> MetricValue | None:
         """The metric called `name` (default: the primary one), or None."""
@@ -115,9 +181,13 @@ class PerfResult(Record):
     started_at: str | None = None
     ended_at: str | None = None
 
-    def measurement(self, name: str) -> Measurement | None:
-        """The measurement called `name`, or None."""
-        return next((m for m in self.measurements if m.name == name), None)
+    def find(self, metric: Metric, **fields) -> Measurement | None:
+        """The first measurement of `metric` with the given fields, e.g. input_tokens=512."""
+        return find(self.measurements, metric, **fields)
+
+    def select(self, metric: Metric, **fields) -> list[Measurement]:
+        """Every measurement of `metric` with the given fields."""
+        return select(self.measurements, metric, **fields)
 
 
 class HardwareInfo(Record):

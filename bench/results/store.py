@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from bench.errors import UserError
+from bench.results.migrations import SchemaError, upgrade
 from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
 
 
@@ -126,17 +127,23 @@ class RunStore:
         return [SampleResult.model_validate_json(line) for line in path.read_text().splitlines()]
 
 
+KINDS = {CellResult: "cell", PerfResult: "perf", RunInfo: "run_info"}
+
+
 def _read(path: Path, cls: type[BaseModel]):
-    """Read one record, with one-line errors for corrupt files or other schema versions."""
+    """Read one record, upgraded from older schema versions; one-line errors for corrupt
+    files or versions newer than this code."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise UserError(f"cannot read {path}: {exc}") from exc
-    version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise UserError(
-            f"{path} has schema version {version}; this slm-bench reads {SCHEMA_VERSION}"
-        )
+    if not isinstance(data, dict):
+        raise UserError(f"invalid record {path}: not a JSON object")
+    try:
+        data = upgrade(KINDS[cls], data, SCHEMA_VERSION)
+    except (SchemaError, ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"{path} {exc}" if isinstance(exc, SchemaError)
+                        else f"cannot upgrade {path}: {exc}") from exc  # fmt: skip
     try:
         return cls.model_validate(data)
     except ValidationError as exc:

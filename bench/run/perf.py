@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter
-from bench.results.records import Measurement
+from bench.results.records import Measurement, Metric, Phase, find
 
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
        9: 2.262, 10: 2.228, 15: 2.131, 20: 2.086, 30: 2.042}  # fmt: skip
@@ -89,22 +89,25 @@ def percentile(values: Sequence[float], q: float) -> float:
     return data[low] + (data[high] - data[low]) * (pos - low)
 
 
-def summarise(name: str, values: Sequence[float], unit: str = "s",
-              provenance: str = "measured:perf_counter", **detail) -> Measurement:  # fmt: skip
-    """Mean with a 95 % t-interval, percentiles and coefficient of variation."""
+def summarise(metric: Metric, values: Sequence[float], unit: str = "s",
+              provenance: str = "measured:perf_counter", **fields) -> Measurement:  # fmt: skip
+    """Mean with a 95 % t-interval, percentiles and coefficient of variation; `fields` say
+    where it ran (phase defaults to the scenario; input_tokens, output_tokens, batch_size)."""
     values = [v for v in values if v is not None]
+    fields = {"phase": Phase.SCENARIO, **fields}
     if not values:
-        return Measurement(name=name, value=None, unit=unit, provenance=provenance, n=0)
+        return Measurement(metric=metric, **fields, value=None, unit=unit,
+                           provenance=provenance, n=0)  # fmt: skip
     mean = statistics.fmean(values)
     sd = statistics.stdev(values) if len(values) > 1 else 0.0
     half = t_value(len(values)) * sd / math.sqrt(len(values)) if len(values) > 1 else 0.0
     return Measurement(
-        name=name, value=mean, unit=unit, provenance=provenance, n=len(values),
+        metric=metric, **fields, value=mean, unit=unit, provenance=provenance, n=len(values),
         ci_low=mean - half, ci_high=mean + half,
         detail={"p50": percentile(values, 50), "p90": percentile(values, 90),
                 "p95": percentile(values, 95), "p99": percentile(values, 99),
                 "min": min(values), "max": max(values),
-                "cv": sd / mean if mean else None, **detail},
+                "cv": sd / mean if mean else None},
     )  # fmt: skip
 
 
@@ -160,7 +163,7 @@ def stream_once(engine: PerfEngine, ids: list[int], new_tokens: int) -> StreamTi
 
 def _energy_net(meter: EnergyMeter, idle_w: float | None, seconds: float):
     """Energy of a phase, and the same less the idle baseline (kWh)."""
-    energy = next(m for m in meter.measurements() if m.name == "energy")
+    energy = find(meter.measurements(Phase.SCENARIO), Metric.ENERGY)
     if energy.value is None or idle_w is None:
         return energy, None
     net = max(0.0, energy.value - idle_w * seconds / 3.6e6)
@@ -176,12 +179,12 @@ def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
     if cfg.idle_seconds:
         with EnergyMeter(country) as idle:
             time.sleep(cfg.idle_seconds)
-        e = next(m for m in idle.measurements() if m.name == "energy")
+        e = find(idle.measurements(Phase.IDLE), Metric.ENERGY)
         if e.value is not None:
             idle_w = e.value * 3.6e6 / cfg.idle_seconds
             out.measurements.append(Measurement(
-                name="idle_power", value=idle_w, unit="W", provenance=e.provenance,
-                detail={"window_s": cfg.idle_seconds}))  # fmt: skip
+                metric=Metric.IDLE_POWER, phase=Phase.IDLE, value=idle_w, unit="W",
+                provenance=e.provenance, detail={"window_s": cfg.idle_seconds}))  # fmt: skip
     for n_in in [n for n in cfg.input_tokens if n < context_length]:
         ids = engine.prompt_ids(n_in)
         for n_out in [n for n in cfg.output_tokens if n_in + n < context_length]:
@@ -193,24 +196,25 @@ def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
                 for _ in range(cfg.repetitions):
                     runs.append(stream_once(engine, ids, n_out))
             seconds = time.perf_counter() - t0
-            tag = f"{n_in}in_{n_out}out"
             where = {"input_tokens": n_in, "output_tokens": n_out}
             out.measurements += [
-                summarise(f"ttft@{tag}", [r.ttft for r in runs], **where),
-                summarise(f"tpot@{tag}", [r.tpot for r in runs], **where),
-                summarise(f"itl@{tag}", [x for r in runs for x in r.itls], **where),
-                summarise(f"e2e@{tag}", [r.e2e for r in runs], **where),
-                rss.measurement(f"peak_rss@{tag}"),
-                *[m.model_copy(update={"name": f"{m.name}@{tag}"}) for m in gpu.measurements()],
+                summarise(Metric.TTFT, [r.ttft for r in runs], **where),
+                summarise(Metric.TPOT, [r.tpot for r in runs], **where),
+                summarise(Metric.ITL, [x for r in runs for x in r.itls], **where),
+                summarise(Metric.E2E, [r.e2e for r in runs], **where),
+                rss.measurement(Phase.SCENARIO, **where),
+                *gpu.measurements(Phase.SCENARIO, **where),
             ]
             total, net = _energy_net(energy, idle_w, seconds)
             requests, tokens = cfg.repetitions, cfg.repetitions * n_out
             if total.value is not None:
                 out.measurements += [
-                    Measurement(name=f"energy_per_request@{tag}", value=total.value / requests,
+                    Measurement(metric=Metric.ENERGY_PER_REQUEST, phase=Phase.SCENARIO, **where,
+                                value=total.value / requests,
                                 unit="kWh", provenance=total.provenance, n=requests,
                                 detail={"net_of_idle_kwh": net / requests if net else None}),
-                    Measurement(name=f"energy_per_1k_output_tokens@{tag}",
+                    Measurement(metric=Metric.ENERGY_PER_1K_OUTPUT_TOKENS, phase=Phase.SCENARIO,
+                                **where,
                                 value=total.value / tokens * 1000, unit="kWh",
                                 provenance=total.provenance, n=tokens),
                 ]  # fmt: skip
@@ -228,9 +232,9 @@ def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
         where = {"batch_size": size, "input_tokens": cfg.batch_input_tokens,
                  "output_tokens": cfg.batch_output_tokens}  # fmt: skip
         out.measurements += [
-            summarise(f"output_tokens_per_s@batch{size}", tps, unit="tokens/s", **where),
+            summarise(Metric.OUTPUT_TOKENS_PER_S, tps, unit="tokens/s", **where),
             summarise(
-                f"requests_per_s@batch{size}", [size / w for w in walls], unit="requests/s", **where
+                Metric.REQUESTS_PER_S, [size / w for w in walls], unit="requests/s", **where
             ),  # fmt: skip
         ]
     return out

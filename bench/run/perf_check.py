@@ -20,6 +20,7 @@ import sys
 import time
 
 from bench.meters import EnergyMeter, PeakRSSMeter
+from bench.results.records import Metric, find
 
 
 def _bare_stream(engine, ids, n):
@@ -80,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         engine.generate_batch(batch, n)
         bare_tps.append(4 * n / (time.perf_counter() - t0))
         out = run_scenario(engine, cfg, spec.context_length)
-        scen_tps.append(next(m.value for m in out.measurements
-                             if m.name == "output_tokens_per_s@batch4"))  # fmt: skip
+        scen_tps.append(find(out.measurements, Metric.OUTPUT_TOKENS_PER_S, batch_size=4).value)
     # 2. Latency: bare single stream vs. streamer + sampler + codecarbon, interleaved.
     bare, metered = [], []
     for _ in range(args.rounds):
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                          repetitions=3, warmup=0, idle_seconds=0)  # fmt: skip
     for _ in range(args.rounds):
         out = run_scenario(engine, lat_cfg, spec.context_length)
-        e2e = next(m for m in out.measurements if m.name.startswith("e2e@"))
+        e2e = find(out.measurements, Metric.E2E)
         p50s.append(e2e.detail["p50"])
 
     tput_ratio = statistics.median(scen_tps) / statistics.median(bare_tps)

@@ -22,7 +22,7 @@ from bench.catalogue.specs import ModelSpec
 from bench.catalogue.weights import local_folder
 from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
-from bench.results.records import CellResult, Measurement, PerfResult
+from bench.results.records import CellResult, Measurement, Metric, PerfResult, Phase
 from bench.results.store import RunStore, now_iso
 from bench.run.perf import PerfConfig
 from bench.taskkit.registry import task_manager
@@ -59,31 +59,35 @@ def usage_measurements(usage: Usage, n_samples: int) -> list[Measurement]:
     secs = usage.model_seconds
     out = [
         Measurement(
-            name="model_time", value=round(secs, 4), unit="s", provenance=prov, n=usage.requests
+            metric=Metric.MODEL_TIME,
+            value=round(secs, 4),
+            unit="s",
+            provenance=prov,
+            n=usage.requests,
         ),
         Measurement(
-            name="input_tokens",
+            metric=Metric.INPUT_TOKENS,
             value=usage.input_tokens,
             unit="tokens",
             provenance=usage.token_source,
             n=usage.requests,
         ),
         Measurement(
-            name="output_tokens",
+            metric=Metric.OUTPUT_TOKENS,
             value=usage.output_tokens,
             unit="tokens",
             provenance=usage.token_source,
             n=usage.requests,
         ),
         Measurement(
-            name="tokens_per_s",
+            metric=Metric.TOKENS_PER_S,
             value=round((usage.input_tokens + usage.output_tokens) / secs, 2) if secs else None,
             unit="tokens/s",
             provenance=prov,
             detail={"counts": "input + output tokens over model time"},
         ),
         Measurement(
-            name="latency_per_sample",
+            metric=Metric.LATENCY_PER_SAMPLE,
             value=round(secs / n_samples, 4) if n_samples else None,
             unit="s",
             provenance=prov + "(batched: model time / samples)",
@@ -93,7 +97,7 @@ def usage_measurements(usage: Usage, n_samples: int) -> list[Measurement]:
     if usage.output_tokens:
         out.append(
             Measurement(
-                name="output_tokens_per_s",
+                metric=Metric.OUTPUT_TOKENS_PER_S,
                 value=round(usage.output_tokens / secs, 2),
                 unit="tokens/s",
                 provenance=prov,
@@ -115,7 +119,7 @@ def cost_measurement(spec: ModelSpec, usage: Usage) -> Measurement | None:
         + usage.output_tokens * price.output_per_1m_tokens
     ) / 1e6
     return Measurement(
-        name="api_cost",
+        metric=Metric.API_COST,
         value=cost,
         unit=price.currency,
         provenance=f"derived:{usage.token_source} x price as of {price.as_of}",
@@ -137,7 +141,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         info = prepare(task)
         extra.append(
             Measurement(
-                name="train_time",
+                metric=Metric.TRAIN_TIME,
                 value=round(info["seconds"], 4),
                 unit="s",
                 provenance="measured:perf_counter",
@@ -163,8 +167,8 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         primary_metric=outcome.primary_metric,
         metrics=outcome.metrics,
         measurements=[
-            wall.measurement("wall_time"),
-            rss.measurement("peak_rss"),
+            wall.measurement(),
+            rss.measurement(),
             *usage_measurements(loaded.usage, n),
             *filter(None, [cost_measurement(loaded.spec, loaded.usage)]),
             *energy.measurements(),
@@ -223,15 +227,16 @@ def run_job(job: Job) -> int:
             store.write_cell(error_cell(job, task, message))
         return 1
     load = [
-        wall.measurement("load_time"),
-        rss.measurement("load_peak_rss"),
+        wall.measurement(Phase.LOAD),
+        rss.measurement(Phase.LOAD),
         Measurement(
-            name="rss_after_load",
+            metric=Metric.RSS,
+            phase=Phase.LOAD,
             value=round(current_rss_mib(), 1),
             unit="MiB",
             provenance="measured:psutil-rss",
         ),
-        *energy.measurements(prefix="load_"),
+        *energy.measurements(Phase.LOAD),
     ]
     print(f"[slm-bench] loaded in {wall.seconds:.1f}s: {json.dumps(loaded.info)}", flush=True)
     try:
