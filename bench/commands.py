@@ -192,11 +192,22 @@ def cmd_models(args: argparse.Namespace) -> int:
         _print_table(
             ["name", "family", "params (B)", "class", "context", "backend", "source", "runs"], rows
         )
-        from bench.catalogue.specs import BACKENDS
+        from bench.backends import BACKENDS
 
         print("\nAnother backend or precision for the same model: NAME@BACKEND[-fp32|-bf16|-fp16]")
-        for backend, sources in BACKENDS.items():
-            print(f"  @{backend:<12} runs {', '.join(sources)} models")
+        brows = [
+            [
+                "@" + b.name,
+                ", ".join(b.sources),
+                "yes" if b.precision else "no",
+                "yes" if b.scenario else "no",
+                "yes" if b.loglikelihood else "no",
+                b.summary,
+            ]
+            for b in BACKENDS.values()
+        ]
+        header = ["backend", "sources", "precision", "scenario", "multiple choice", "what"]
+        _print_table(header, brows)
         return 0
     from bench.catalogue.weights import local_folder
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from bench.backends import LoadedModel, Usage, get_backend
+from bench.backends import LoadedModel, Usage, backend_info, get_backend
 from bench.backends.base import UnsupportedTask
 from bench.catalogue.specs import ModelSpec
 from bench.catalogue.weights import local_folder
@@ -26,9 +26,6 @@ from bench.results.records import CellResult, Measurement, PerfResult
 from bench.results.store import RunStore, now_iso
 from bench.run.perf import PerfConfig
 from bench.taskkit.registry import task_manager
-
-SERVER_BACKENDS = {"vllm-server"}
-"""Backends whose model runs in a server child process: memory counts that process tree."""
 
 
 class Job(BaseModel):
@@ -132,9 +129,9 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     loaded.reset_usage()
     started = now_iso()
     extra: list[Measurement] = []
-    prepare = getattr(loaded.lm, "prepare_task", None)
-    if prepare is not None:  # backends that fit something per task (the classifier)
-        info = prepare(task)
+    backend = backend_info(loaded.spec.backend)
+    if backend.prepare_task:  # backends that fit something per task (the classifier)
+        info = loaded.lm.prepare_task(task)
         extra.append(
             Measurement(
                 name="train_time",
@@ -145,7 +142,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
             )
         )
     with (
-        PeakRSSMeter(include_children=loaded.spec.backend in SERVER_BACKENDS) as rss,
+        PeakRSSMeter(include_children=backend.server) as rss,
         GpuMeter() as gpu,
         EnergyMeter(job.country_iso_code) as energy,
         WallTimer() as wall,
@@ -211,7 +208,7 @@ def run_job(job: Job) -> int:
     print(f"[slm-bench] loading {spec.name} ({spec.backend})", flush=True)
     try:
         with (
-            PeakRSSMeter(include_children=spec.backend in SERVER_BACKENDS) as rss,
+            PeakRSSMeter(include_children=backend_info(spec.backend).server) as rss,
             EnergyMeter(job.country_iso_code) as energy,
             WallTimer() as wall,
         ):
@@ -274,7 +271,7 @@ def run_perf(job: Job, loaded: LoadedModel) -> bool:
 
     store = RunStore(Path(job.run_dir))
     base = {"run_id": store.run_id, "model": loaded.spec.name, "config": job.perf.model_dump()}
-    if loaded.engine is None:
+    if not backend_info(loaded.spec.backend).scenario or loaded.engine is None:
         store.write_perf(
             PerfResult(
                 **base,
