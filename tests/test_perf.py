@@ -55,7 +55,10 @@ def test_scenario_measures_known_delays():
     cfg = PerfConfig(input_tokens=[20, 100], output_tokens=[10], batch_sizes=[1, 4],
                      batch_input_tokens=10, batch_output_tokens=10, repetitions=3, warmup=1,
                      idle_seconds=0)  # fmt: skip
-    out = {m.name: m for m in run_scenario(FakeEngine(), cfg, context_length=1000).measurements}
+    out = {
+        m.name: m
+        for m in run_scenario(FakeEngine(), cfg, context_length=1000, country="DEU").measurements
+    }
     assert out["ttft@20in_10out"].value == pytest.approx(0.022, abs=0.01)
     assert out["ttft@100in_10out"].value == pytest.approx(0.102, abs=0.02)
     assert out["tpot@100in_10out"].value == pytest.approx(0.002, abs=0.0015)
@@ -73,5 +76,8 @@ def test_scenario_measures_known_delays():
 def test_lengths_beyond_the_context_are_not_run():
     cfg = PerfConfig(input_tokens=[20, 5000], output_tokens=[4], batch_sizes=[1],
                      repetitions=1, warmup=0, idle_seconds=0)  # fmt: skip
-    names = {m.name for m in run_scenario(FakeEngine(), cfg, context_length=512).measurements}
+    names = {
+        m.name
+        for m in run_scenario(FakeEngine(), cfg, context_length=512, country="DEU").measurements
+    }
     assert "ttft@20in_4out" in names and not any("5000in" in n for n in names)

@@ -20,6 +20,7 @@ import sys
 import time
 
 from bench.meters import EnergyMeter, PeakRSSMeter
+from bench.run.config import DEFAULT_COUNTRY
 
 
 def _bare_stream(engine, ids, n):
@@ -31,7 +32,7 @@ def _bare_stream(engine, ids, n):
 def _metered_stream(engine, ids, n):
     from bench.run.perf import stream_once
 
-    with PeakRSSMeter(), EnergyMeter():
+    with PeakRSSMeter(), EnergyMeter(DEFAULT_COUNTRY):
         return stream_once(engine, ids, n).e2e
 
 
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         engine.generate_batch(batch, n)
         bare_tps.append(4 * n / (time.perf_counter() - t0))
-        out = run_scenario(engine, cfg, spec.context_length)
+        out = run_scenario(engine, cfg, spec.context_length, DEFAULT_COUNTRY)
         scen_tps.append(next(m.value for m in out.measurements
                              if m.name == "output_tokens_per_s@batch4"))  # fmt: skip
     # 2. Latency: bare single stream vs. streamer + sampler + codecarbon, interleaved.
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     lat_cfg = PerfConfig(input_tokens=[args.input_tokens], output_tokens=[n], batch_sizes=[],
                          repetitions=3, warmup=0, idle_seconds=0)  # fmt: skip
     for _ in range(args.rounds):
-        out = run_scenario(engine, lat_cfg, spec.context_length)
+        out = run_scenario(engine, lat_cfg, spec.context_length, DEFAULT_COUNTRY)
         e2e = next(m for m in out.measurements if m.name.startswith("e2e@"))
         p50s.append(e2e.detail["p50"])
 
