@@ -7,6 +7,7 @@ import pytest
 from bench.errors import UserError
 from bench.results.records import CellResult, HardwareInfo, Measurement, MetricValue, RunInfo
 from bench.results.store import RunStore, atomic_write_text, check_writable, open_run
+from bench.run.config import RunConfig
 
 
 def _info(run_id="r1"):
@@ -14,11 +15,7 @@ def _info(run_id="r1"):
         run_id=run_id,
         started_at="t",
         command=["x"],
-        models=["m"],
-        tasks=["t"],
-        limit=3,
-        seed=1,
-        country_iso_code="DEU",
+        config=RunConfig(models=["m"], tasks=["t"], limit=3, seed=1),
         git_sha=None,
         package_versions={},
         hardware=HardwareInfo(

@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from bench.errors import UserError
+from bench.results.migrations_runinfo import migrate_run_info_v1  # wt-a: see _read
 from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
 
 
@@ -137,6 +138,8 @@ def _read(path: Path, cls: type[BaseModel]):
         raise UserError(
             f"{path} has schema version {version}; this slm-bench reads {SCHEMA_VERSION}"
         )
+    if cls is RunInfo and "config" not in data:  # wt-a: v1 run.json until the migration list
+        data = migrate_run_info_v1(data)
     try:
         return cls.model_validate(data)
     except ValidationError as exc:

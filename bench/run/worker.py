@@ -14,7 +14,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bench.backends import LoadedModel, Usage, backend_info, get_backend
 from bench.backends.base import UnsupportedTask
@@ -24,22 +24,25 @@ from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
 from bench.results.records import CellResult, Measurement, PerfResult
 from bench.results.store import RunStore, now_iso
-from bench.run.perf import PerfConfig
+from bench.run.config import PerfConfig, RunConfig
 from bench.taskkit.registry import task_manager
 
 
 class Job(BaseModel):
-    """What the runner asks one model process to do."""
+    """What the runner asks one model process to do: some tasks of one model, run's config."""
 
     model_config = ConfigDict(extra="forbid")
 
     run_dir: str
     model: ModelSpec
-    tasks: list[str]
-    limit: int | None
-    seed: int
-    country_iso_code: str
-    perf: PerfConfig | None = None
+    tasks: list[str] = Field(description="This model's tasks still to run (others are done).")
+    config: RunConfig = Field(description="The run's configuration, as stored in run.json.")
+    run_perf: bool = Field(default=False, description="Run the scenario (config.perf) now.")
+
+    @property
+    def perf(self) -> PerfConfig | None:
+        """The scenario to run in this process, or None."""
+        return self.config.perf if self.run_perf else None
 
 
 def one_line(exc: BaseException) -> str:
@@ -144,11 +147,11 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     with (
         PeakRSSMeter(include_children=backend.server) as rss,
         GpuMeter() as gpu,
-        EnergyMeter(job.country_iso_code) as energy,
+        EnergyMeter(job.config.country_iso_code) as energy,
         WallTimer() as wall,
     ):
         outcome = evaluate_task(
-            loaded.lm, task, limit=job.limit, chat=loaded.spec.chat, seed=job.seed
+            loaded.lm, task, limit=job.config.limit, chat=loaded.spec.chat, seed=job.config.seed
         )
     n = len(outcome.samples)
     cell = CellResult(
@@ -156,7 +159,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         model=loaded.spec.name,
         task=task,
         status="ok",
-        limit=job.limit,
+        limit=job.config.limit,
         primary_metric=outcome.primary_metric,
         metrics=outcome.metrics,
         measurements=[
@@ -184,7 +187,7 @@ def error_cell(job: Job, task: str, message: str, status: str = "error") -> Cell
         task=task,
         status=status,
         error=message,
-        limit=job.limit,
+        limit=job.config.limit,
         ended_at=now_iso(),
     )
 
@@ -209,7 +212,7 @@ def run_job(job: Job) -> int:
     try:
         with (
             PeakRSSMeter(include_children=backend_info(spec.backend).server) as rss,
-            EnergyMeter(job.country_iso_code) as energy,
+            EnergyMeter(job.config.country_iso_code) as energy,
             WallTimer() as wall,
         ):
             loaded = get_backend(spec.backend).load(spec)
@@ -270,7 +273,7 @@ def run_perf(job: Job, loaded: LoadedModel) -> bool:
     from bench.run.perf import run_scenario
 
     store = RunStore(Path(job.run_dir))
-    base = {"run_id": store.run_id, "model": loaded.spec.name, "config": job.perf.model_dump()}
+    base = {"run_id": store.run_id, "model": loaded.spec.name, "config": job.perf}
     if not backend_info(loaded.spec.backend).scenario or loaded.engine is None:
         store.write_perf(
             PerfResult(
@@ -285,7 +288,7 @@ def run_perf(job: Job, loaded: LoadedModel) -> bool:
     started = now_iso()
     try:
         outcome = run_scenario(
-            loaded.engine, job.perf, loaded.spec.context_length, job.country_iso_code
+            loaded.engine, job.perf, loaded.spec.context_length, job.config.country_iso_code
         )
     except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
         traceback.print_exc()
