@@ -9,6 +9,7 @@ from pathlib import Path
 from bench.catalogue.specs import DEFAULT_MODELS
 from bench.commands import COMMANDS
 from bench.errors import UserError
+from bench.run.config import RunConfig
 from bench.taskkit.suites import DEFAULT_SUITE
 
 
@@ -26,6 +27,13 @@ def _limit(value: str) -> int:
     return number
 
 
+def _default(field: str) -> str:
+    """RunConfig's default for `field`, for help texts (the value itself lives there only)."""
+    info = RunConfig.model_fields[field]
+    value = info.default_factory() if info.default_factory else info.default
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="slm-bench",
@@ -38,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--models",
         type=_csv,
-        default=DEFAULT_MODELS,
-        help=f"comma-separated model names (default: {','.join(DEFAULT_MODELS)})",
+        default=None,
+        help=f"comma-separated model names (default: {_default('models')})",
     )
     run.add_argument(
         "--tasks",
@@ -62,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--results-dir",
         type=Path,
-        default=Path("results"),
-        help="where run folders go (default: results)",
+        default=None,
+        help=f"where run folders go (default: {_default('results_dir')})",
     )
     run.add_argument(
         "--reports-dir",
@@ -71,9 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path("reports"),
         help="where reports go (default: reports)",
     )
-    run.add_argument("--seed", type=int, default=1234, help="random seed (default: 1234)")
     run.add_argument(
-        "--country", default="DEU", help="ISO 3166 alpha-3 code of the grid for CO2 (default: DEU)"
+        "--seed", type=int, default=None, help=f"random seed (default: {_default('seed')})"
+    )
+    run.add_argument(
+        "--country",
+        default=None,
+        help=f"ISO 3166 alpha-3 code of the grid for CO2 (default: {_default('country_iso_code')})",
     )
     run.add_argument(
         "--catalogue",

@@ -14,11 +14,12 @@ from bench.taskkit.suites import DEFAULT_SUITE
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from bench.run.runner import RunRequest, resume_run, run_matrix, start_run
+    from bench.run.config import RunConfig
+    from bench.run.runner import resume_run, run_matrix, start_run
 
     t0 = time.perf_counter()
     if args.resume:
-        store, req = resume_run(args.resume, args.catalogue)
+        store, config = resume_run(args.resume)
     else:
         tasks, limit = args.tasks, args.limit
         if tasks is None or args.suite:
@@ -30,25 +31,26 @@ def cmd_run(args: argparse.Namespace) -> int:
             limit = limit or suite_limit
             if args.perf is None:
                 args.perf = load_suites()[name].perf
-        req = RunRequest(
+        # Options left unset are None: RunConfig's own defaults apply.
+        config = RunConfig.from_options(
             models=args.models,
             tasks=tasks,
             limit=limit,
             results_dir=args.results_dir,
             seed=args.seed,
-            country_iso_code=args.country.upper(),
+            country_iso_code=args.country,
             catalogue=args.catalogue,
             perf=_perf_config(args),
             engine=args.engine,
         )
-        store, _ = start_run(req)
+        store, _ = start_run(config)
     phases = {"checks and setup": time.perf_counter() - t0}
     print(
-        f"run {store.run_id}: {len(req.models)} model(s) × {len(req.tasks)} task(s)"
-        f"{f', limit {req.limit}' if req.limit else ''} → {store.root}"
+        f"run {store.run_id}: {len(config.models)} model(s) × {len(config.tasks)} task(s)"
+        f"{f', limit {config.limit}' if config.limit else ''} → {store.root}"
     )
 
-    bar = tqdm(total=len(req.models) * len(req.tasks), unit="cell", dynamic_ncols=True)
+    bar = tqdm(total=len(config.models) * len(config.tasks), unit="cell", dynamic_ncols=True)
 
     def on_cell(cell, skipped: int = 0) -> None:
         if cell is None:
@@ -60,7 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         tqdm.write(f"  {cell.model} × {cell.task}: {cell.status} {shown}")
 
     try:
-        outcome = run_matrix(store, req, progress=on_cell)
+        outcome = run_matrix(store, config, progress=on_cell)
     finally:
         bar.close()
     phases.update(outcome.phase_seconds)
@@ -97,7 +99,7 @@ def _perf_config(args: argparse.Namespace):
     from pydantic import ValidationError
 
     from bench.catalogue.specs import read_yaml
-    from bench.run.perf import PerfConfig
+    from bench.run.config import PerfConfig
 
     data = read_yaml(args.perf_config) if args.perf_config else {}
     try:
@@ -192,11 +194,22 @@ def cmd_models(args: argparse.Namespace) -> int:
         _print_table(
             ["name", "family", "params (B)", "class", "context", "backend", "source", "runs"], rows
         )
-        from bench.catalogue.specs import BACKENDS
+        from bench.backends import BACKENDS
 
         print("\nAnother backend or precision for the same model: NAME@BACKEND[-fp32|-bf16|-fp16]")
-        for backend, sources in BACKENDS.items():
-            print(f"  @{backend:<12} runs {', '.join(sources)} models")
+        brows = [
+            [
+                "@" + b.name,
+                ", ".join(b.sources),
+                "yes" if b.precision else "no",
+                "yes" if b.scenario else "no",
+                "yes" if b.loglikelihood else "no",
+                b.summary,
+            ]
+            for b in BACKENDS.values()
+        ]
+        header = ["backend", "sources", "precision", "scenario", "multiple choice", "what"]
+        _print_table(header, brows)
         return 0
     from bench.catalogue.weights import local_folder
 

@@ -64,7 +64,7 @@ def test_energy_failure_is_reported_not_raised(monkeypatch):
         raise RuntimeError("no")
 
     monkeypatch.setattr(codecarbon, "OfflineEmissionsTracker", boom)
-    with EnergyMeter() as meter:
+    with EnergyMeter("DEU") as meter:
         pass
     energy = meter.measurements()[0]
     assert energy.value is None and "failed" in energy.provenance

@@ -57,8 +57,10 @@ def test_scenario_measures_known_delays():
     cfg = PerfConfig(input_tokens=[20, 100], output_tokens=[10], batch_sizes=[1, 4],
                      batch_input_tokens=10, batch_output_tokens=10, repetitions=3, warmup=1,
                      idle_seconds=0)  # fmt: skip
-    outcome = run_scenario(FakeEngine(), cfg, context_length=1000)
-    out = PerfResult(run_id="r", model="m", status="ok", measurements=outcome.measurements)
+    outcome = run_scenario(FakeEngine(), cfg, context_length=1000, country="DEU")
+    out = PerfResult(
+        run_id="r", model="m", status="ok", config=cfg, measurements=outcome.measurements
+    )
     short, long = {"input_tokens": 20, "output_tokens": 10}, {"input_tokens": 100}
     assert out.find(Metric.TTFT, **short).value == pytest.approx(0.022, abs=0.01)
     assert out.find(Metric.TTFT, **long).value == pytest.approx(0.102, abs=0.02)
@@ -78,6 +80,6 @@ def test_scenario_measures_known_delays():
 def test_lengths_beyond_the_context_are_not_run():
     cfg = PerfConfig(input_tokens=[20, 5000], output_tokens=[4], batch_sizes=[1],
                      repetitions=1, warmup=0, idle_seconds=0)  # fmt: skip
-    ms = run_scenario(FakeEngine(), cfg, context_length=512).measurements
+    ms = run_scenario(FakeEngine(), cfg, context_length=512, country="DEU").measurements
     assert any(m.matches(Metric.TTFT, input_tokens=20, output_tokens=4) for m in ms)
     assert not any(m.input_tokens == 5000 for m in ms)

@@ -16,6 +16,7 @@ from bench.results.records import (
     RunInfo,
 )
 from bench.results.store import RunStore, atomic_write_text, check_writable, open_run
+from bench.run.config import PerfConfig, RunConfig
 
 
 def _info(run_id="r1"):
@@ -23,11 +24,7 @@ def _info(run_id="r1"):
         run_id=run_id,
         started_at="t",
         command=["x"],
-        models=["m"],
-        tasks=["t"],
-        limit=3,
-        seed=1,
-        country_iso_code="DEU",
+        config=RunConfig(models=["m"], tasks=["t"], limit=3, seed=1),
         git_sha=None,
         package_versions={},
         hardware=HardwareInfo(
@@ -115,7 +112,7 @@ def test_measurement_lookup_by_fields(tmp_path):
     assert cell.measurement(Metric.PEAK_RSS).value == 10.0
     assert cell.measurement(Metric.PEAK_RSS, Phase.LOAD).value == 20.0
     assert cell.measurement(Metric.ENERGY) is None
-    perf = PerfResult(run_id="r", model="m", status="ok", measurements=[
+    perf = PerfResult(run_id="r", model="m", status="ok", config=PerfConfig(), measurements=[
         m(Metric.E2E, Phase.SCENARIO, 1.0, input_tokens=128, output_tokens=64),
         m(Metric.E2E, Phase.SCENARIO, 2.0, input_tokens=512, output_tokens=64),
         m(Metric.OUTPUT_TOKENS_PER_S, Phase.SCENARIO, 5.0, batch_size=4)])  # fmt: skip

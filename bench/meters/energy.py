@@ -28,7 +28,7 @@ class EnergyMeter:
     measurements with value None and the reason in their provenance.
     """
 
-    def __init__(self, country_iso_code: str = "DEU", tracking_mode: str = "process"):
+    def __init__(self, country_iso_code: str, tracking_mode: str = "process"):
         self.country_iso_code = country_iso_code
         self.tracking_mode = tracking_mode
         self._tracker = None

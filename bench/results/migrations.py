@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bench.results.migrations_runinfo import migrate_run_info_v1
 from bench.results.records import Metric, Phase
 
 Step = Callable[[dict], dict]
@@ -65,8 +66,8 @@ def _measurements_v1_to_v2(data: dict) -> dict:
 
 
 def run_info_v1_to_v2(data: dict) -> dict:
-    """Run info did not change shape in version 2; only its version moves on."""
-    return {**data, "schema_version": 2}
+    """Run info: the loose configuration fields move under `config` (RunConfig)."""
+    return {**migrate_run_info_v1(data), "schema_version": 2}
 
 
 V1_BASELINE_LOAD = {"load_time": Metric.WALL_TIME}
@@ -91,8 +92,6 @@ def baseline_v1_to_v2(data: dict) -> dict:
 MIGRATIONS: dict[str, list[tuple[int, Step]]] = {
     "cell": [(1, _measurements_v1_to_v2)],
     "perf": [(1, _measurements_v1_to_v2)],
-    # TODO(wt-a): wire bench.results.migrations_runinfo.migrate_run_info_v1 (RunInfo.config)
-    # into the run-info list here, composed with or after run_info_v1_to_v2.
     "run_info": [(1, run_info_v1_to_v2)],
     "baseline": [(1, baseline_v1_to_v2)],
 }

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bench.catalogue.specs import ModelSpec
+from bench.run.config import PerfConfig, RunConfig
 
 SCHEMA_VERSION = 2
 """Bumped whenever a stored record changes shape; `bench.results.migrations` upgrades older ones."""
@@ -176,7 +177,7 @@ class PerfResult(Record):
     model: str
     status: CellStatus
     error: str | None = None
-    config: dict = Field(default_factory=dict, description="The PerfConfig it ran with.")
+    config: PerfConfig = Field(description="The scenario configuration it ran with.")
     measurements: list[Measurement] = Field(default_factory=list)
     started_at: str | None = None
     ended_at: str | None = None
@@ -208,17 +209,38 @@ class RunInfo(Record):
     run_id: str
     started_at: str
     ended_at: str | None = None
-    command: list[str]
-    models: list[str]
+    command: list[str] = Field(description="The command line that started the run.")
+    config: RunConfig = Field(description="What the run was asked to do; --resume reads it.")
     model_specs: list[ModelSpec] = Field(
         default_factory=list, description="Catalogue entries as run, so reports need no catalogue."
     )
-    tasks: list[str]
-    limit: int | None
-    perf: dict | None = Field(default=None, description="Performance scenario config, if run.")
-    seed: int
-    country_iso_code: str = Field(description="Grid whose carbon intensity CO2 figures use.")
     git_sha: str | None
     package_versions: dict[str, str]
     hardware: HardwareInfo
     status: Literal["running", "ok", "failed"] = "running"
+
+    # Read-only shortcuts into `config` for readers such as the report template; not stored.
+    @property
+    def models(self) -> list[str]:
+        """The models the run was asked for, as named on the command line."""
+        return self.config.models
+
+    @property
+    def tasks(self) -> list[str]:
+        """The run's tasks."""
+        return self.config.tasks
+
+    @property
+    def limit(self) -> int | None:
+        """Sample limit per task, None for all."""
+        return self.config.limit
+
+    @property
+    def seed(self) -> int:
+        """The run's random seed."""
+        return self.config.seed
+
+    @property
+    def country_iso_code(self) -> str:
+        """Grid whose carbon intensity CO2 figures use."""
+        return self.config.country_iso_code

@@ -22,28 +22,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter
 from bench.results.records import Measurement, Metric, Phase, find
+from bench.run.config import PerfConfig
 
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
        9: 2.262, 10: 2.228, 15: 2.131, 20: 2.086, 30: 2.042}  # fmt: skip
-
-
-class PerfConfig(BaseModel):
-    """What the scenario runs; the defaults fit a 2-core CPU in about two minutes a model."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    input_tokens: list[int] = Field(default=[128, 512, 2048])
-    output_tokens: list[int] = Field(default=[64])
-    batch_sizes: list[int] = Field(default=[1, 4, 16])
-    batch_input_tokens: int = 128
-    batch_output_tokens: int = 32
-    repetitions: int = Field(default=3, ge=1)
-    warmup: int = Field(default=1, ge=0)
-    idle_seconds: float = Field(default=3.0, ge=0, description="Idle-power baseline window.")
 
 
 @dataclass
@@ -171,7 +155,7 @@ def _energy_net(meter: EnergyMeter, idle_w: float | None, seconds: float):
 
 
 def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
-                 country: str = "DEU") -> PerfOutcome:  # fmt: skip
+                 country: str) -> PerfOutcome:  # fmt: skip
     """Single-stream latency per input × output length, throughput per batch size, memory
     per input length, energy per phase with the idle baseline subtracted."""
     out = PerfOutcome()

@@ -21,6 +21,7 @@ import time
 
 from bench.meters import EnergyMeter, PeakRSSMeter
 from bench.results.records import Metric, find
+from bench.run.config import DEFAULT_COUNTRY
 
 
 def _bare_stream(engine, ids, n):
@@ -32,7 +33,7 @@ def _bare_stream(engine, ids, n):
 def _metered_stream(engine, ids, n):
     from bench.run.perf import stream_once
 
-    with PeakRSSMeter(), EnergyMeter():
+    with PeakRSSMeter(), EnergyMeter(DEFAULT_COUNTRY):
         return stream_once(engine, ids, n).e2e
 
 
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         engine.generate_batch(batch, n)
         bare_tps.append(4 * n / (time.perf_counter() - t0))
-        out = run_scenario(engine, cfg, spec.context_length)
+        out = run_scenario(engine, cfg, spec.context_length, DEFAULT_COUNTRY)
         scen_tps.append(find(out.measurements, Metric.OUTPUT_TOKENS_PER_S, batch_size=4).value)
     # 2. Latency: bare single stream vs. streamer + sampler + codecarbon, interleaved.
     bare, metered = [], []
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     lat_cfg = PerfConfig(input_tokens=[args.input_tokens], output_tokens=[n], batch_sizes=[],
                          repetitions=3, warmup=0, idle_seconds=0)  # fmt: skip
     for _ in range(args.rounds):
-        out = run_scenario(engine, lat_cfg, spec.context_length)
+        out = run_scenario(engine, lat_cfg, spec.context_length, DEFAULT_COUNTRY)
         e2e = find(out.measurements, Metric.E2E)
         p50s.append(e2e.detail["p50"])
 

@@ -12,13 +12,12 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.backends import check_backend
 from bench.catalogue.specs import ModelSpec, engine_overrides, load_catalogue
 from bench.catalogue.weights import check_available
-from bench.errors import UserError
 from bench.results.records import CellResult, RunInfo
 from bench.results.store import (
     RunStore,
@@ -28,26 +27,10 @@ from bench.results.store import (
     open_run,
     write_record,
 )
+from bench.run.config import RunConfig
 from bench.run.environment import git_sha, hardware, package_versions
-from bench.run.perf import PerfConfig
 from bench.run.worker import Job, error_cell
 from bench.taskkit.registry import bundled_tasks, check_tasks
-
-
-@dataclass
-class RunRequest:
-    """A matrix to run, as the CLI or a test asks for it."""
-
-    models: list[str]
-    tasks: list[str]
-    limit: int | None = None
-    results_dir: Path = Path("results")
-    seed: int = 1234
-    country_iso_code: str = "DEU"
-    catalogue: Path | None = None
-    perf: PerfConfig | None = None
-    engine: list[str] = field(default_factory=list)  # KEY=VALUE vLLM settings for this run
-    command: list[str] = field(default_factory=lambda: list(sys.argv))
 
 
 @dataclass
@@ -64,42 +47,31 @@ class RunOutcome:
         return all(c.status != "error" for c in self.cells)
 
 
-def validate_request(req: RunRequest) -> list[ModelSpec]:
+def validate_config(config: RunConfig) -> list[ModelSpec]:
     """Check everything a user can get wrong; return the model specs. Loads no model."""
-    if not req.models:
-        raise UserError("no models given")
-    if not req.tasks:
-        raise UserError("no tasks given")
-    if req.limit is not None and req.limit <= 0:
-        raise UserError(f"--limit must be a positive number of samples, got {req.limit}")
-    catalogue = load_catalogue(req.catalogue)
-    specs = [
-        engine_overrides(catalogue.get(name), req.engine) for name in dict.fromkeys(req.models)
-    ]
-    check_tasks(list(dict.fromkeys(req.tasks)))
+    catalogue = load_catalogue(config.catalogue)
+    specs = [engine_overrides(catalogue.get(name), config.engine) for name in config.models]
+    check_tasks(config.tasks)
     for spec in specs:
         check_backend(spec)
         check_available(spec)
     return specs
 
 
-def start_run(req: RunRequest) -> tuple[RunStore, list[ModelSpec]]:
-    """Validate, then create the run folder with its run.json."""
-    specs = validate_request(req)
-    check_writable(req.results_dir)
-    store = RunStore(req.results_dir / new_run_id())
+def start_run(
+    config: RunConfig, command: list[str] | None = None
+) -> tuple[RunStore, list[ModelSpec]]:
+    """Validate, then create the run folder with its run.json (which holds `config`)."""
+    specs = validate_config(config)
+    check_writable(config.results_dir)
+    store = RunStore(config.results_dir / new_run_id())
     store.write_info(
         RunInfo(
             run_id=store.run_id,
             started_at=now_iso(),
-            command=req.command,
-            models=[s.name for s in specs],
+            command=list(sys.argv) if command is None else command,
+            config=config,
             model_specs=specs,
-            tasks=list(dict.fromkeys(req.tasks)),
-            limit=req.limit,
-            perf=req.perf.model_dump() if req.perf else None,
-            seed=req.seed,
-            country_iso_code=req.country_iso_code,
             git_sha=git_sha(),
             package_versions=package_versions(),
             hardware=hardware(),
@@ -108,25 +80,17 @@ def start_run(req: RunRequest) -> tuple[RunStore, list[ModelSpec]]:
     return store, specs
 
 
-def resume_run(run_dir: Path, catalogue: Path | None = None) -> tuple[RunStore, RunRequest]:
-    """Reopen a run folder; cells already ok are kept, the rest run again."""
+def resume_run(run_dir: Path) -> tuple[RunStore, RunConfig]:
+    """Reopen a run folder and its config from run.json; cells already ok are kept."""
     store = open_run(run_dir)
     info = store.read_info()
-    req = RunRequest(
-        models=info.models,
-        tasks=info.tasks,
-        limit=info.limit,
-        results_dir=store.root.parent,
-        seed=info.seed,
-        country_iso_code=info.country_iso_code,
-        catalogue=catalogue,
-        perf=PerfConfig.model_validate(info.perf) if info.perf else None,
-    )
-    check_tasks(req.tasks)
+    # The folder may have moved since: its results folder is where it is now.
+    config = info.config.model_copy(update={"results_dir": store.root.parent})
+    check_tasks(config.tasks)
     for spec in info.model_specs:
         check_available(spec)
     check_writable(store.root)
-    return store, req
+    return store, config
 
 
 def _child_env() -> dict[str, str]:
@@ -148,21 +112,13 @@ def _tail(path: Path, lines: int = 1) -> str:
 
 
 def run_model(
-    store: RunStore, spec: ModelSpec, tasks: list[str], req: RunRequest, on_cell=None
+    store: RunStore, spec: ModelSpec, tasks: list[str], config: RunConfig, on_cell=None
 ) -> None:
     """Run `tasks` for one model in a fresh process, reporting each finished cell."""
-    needs_perf = req.perf is not None and (
+    needs_perf = config.perf is not None and (
         (done := store.read_perf(spec.name)) is None or done.status == "error"
     )
-    job = Job(
-        run_dir=str(store.root),
-        model=spec,
-        tasks=tasks,
-        limit=req.limit,
-        seed=req.seed,
-        country_iso_code=req.country_iso_code,
-        perf=req.perf if needs_perf else None,
-    )
+    job = Job(run_dir=str(store.root), model=spec, tasks=tasks, config=config, run_perf=needs_perf)
     job_path = store.root / "jobs" / f"{spec.name}.json"
     write_record(job_path, job)
     for task in tasks:
@@ -209,7 +165,7 @@ def run_model(
                 on_cell(cell)
 
 
-def run_matrix(store: RunStore, req: RunRequest, progress=None) -> RunOutcome:
+def run_matrix(store: RunStore, config: RunConfig, progress=None) -> RunOutcome:
     """Run every cell not yet done in `store` (errors are retried); finish run.json.
 
     A task whose input needs more context than the model has is recorded as skipped.
@@ -217,11 +173,11 @@ def run_matrix(store: RunStore, req: RunRequest, progress=None) -> RunOutcome:
     specs = {s.name: s for s in store.read_info().model_specs}
     context_need = {t.name: t.context_tokens for t in bundled_tasks() if t.context_tokens}
     phases: dict[str, float] = {}
-    for name in dict.fromkeys(req.models):
+    for name in config.models:
         spec = specs[name]
         pending = [
             t
-            for t in dict.fromkeys(req.tasks)
+            for t in config.tasks
             if (c := store.read_cell(name, t)) is None or c.status == "error"
         ]
         too_long = [t for t in pending if context_need.get(t, 0) > spec.context_length]
@@ -234,21 +190,21 @@ def run_matrix(store: RunStore, req: RunRequest, progress=None) -> RunOutcome:
                     model=name,
                     task=task,
                     status="skipped",
-                    limit=req.limit,
+                    limit=config.limit,
                     error=reason,
                     ended_at=now_iso(),
                 )
             )
         pending = [t for t in pending if t not in too_long]
         if progress:
-            progress(None, skipped=len(req.tasks) - len(pending))
-        perf_done = req.perf is None or (
+            progress(None, skipped=len(config.tasks) - len(pending))
+        perf_done = config.perf is None or (
             (p := store.read_perf(name)) is not None and p.status != "error"
         )
         if not pending and perf_done:
             continue
         start = time.perf_counter()
-        run_model(store, spec, pending, req, on_cell=progress)
+        run_model(store, spec, pending, config, on_cell=progress)
         phases[f"model {name}"] = time.perf_counter() - start
     cells = store.cells()
     info = store.read_info()

@@ -14,9 +14,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from bench.backends import LoadedModel, Usage, get_backend
+from bench.backends import LoadedModel, Usage, backend_info, get_backend
 from bench.backends.base import UnsupportedTask
 from bench.catalogue.specs import ModelSpec
 from bench.catalogue.weights import local_folder
@@ -24,25 +24,25 @@ from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
 from bench.results.records import CellResult, Measurement, Metric, PerfResult, Phase
 from bench.results.store import RunStore, now_iso
-from bench.run.perf import PerfConfig
+from bench.run.config import PerfConfig, RunConfig
 from bench.taskkit.registry import task_manager
-
-SERVER_BACKENDS = {"vllm-server"}
-"""Backends whose model runs in a server child process: memory counts that process tree."""
 
 
 class Job(BaseModel):
-    """What the runner asks one model process to do."""
+    """What the runner asks one model process to do: some tasks of one model, run's config."""
 
     model_config = ConfigDict(extra="forbid")
 
     run_dir: str
     model: ModelSpec
-    tasks: list[str]
-    limit: int | None
-    seed: int
-    country_iso_code: str
-    perf: PerfConfig | None = None
+    tasks: list[str] = Field(description="This model's tasks still to run (others are done).")
+    config: RunConfig = Field(description="The run's configuration, as stored in run.json.")
+    run_perf: bool = Field(default=False, description="Run the scenario (config.perf) now.")
+
+    @property
+    def perf(self) -> PerfConfig | None:
+        """The scenario to run in this process, or None."""
+        return self.config.perf if self.run_perf else None
 
 
 def one_line(exc: BaseException) -> str:
@@ -136,9 +136,9 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     loaded.reset_usage()
     started = now_iso()
     extra: list[Measurement] = []
-    prepare = getattr(loaded.lm, "prepare_task", None)
-    if prepare is not None:  # backends that fit something per task (the classifier)
-        info = prepare(task)
+    backend = backend_info(loaded.spec.backend)
+    if backend.prepare_task:  # backends that fit something per task (the classifier)
+        info = loaded.lm.prepare_task(task)
         extra.append(
             Measurement(
                 metric=Metric.TRAIN_TIME,
@@ -149,13 +149,13 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
             )
         )
     with (
-        PeakRSSMeter(include_children=loaded.spec.backend in SERVER_BACKENDS) as rss,
+        PeakRSSMeter(include_children=backend.server) as rss,
         GpuMeter() as gpu,
-        EnergyMeter(job.country_iso_code) as energy,
+        EnergyMeter(job.config.country_iso_code) as energy,
         WallTimer() as wall,
     ):
         outcome = evaluate_task(
-            loaded.lm, task, limit=job.limit, chat=loaded.spec.chat, seed=job.seed
+            loaded.lm, task, limit=job.config.limit, chat=loaded.spec.chat, seed=job.config.seed
         )
     n = len(outcome.samples)
     cell = CellResult(
@@ -163,7 +163,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         model=loaded.spec.name,
         task=task,
         status="ok",
-        limit=job.limit,
+        limit=job.config.limit,
         primary_metric=outcome.primary_metric,
         metrics=outcome.metrics,
         measurements=[
@@ -191,7 +191,7 @@ def error_cell(job: Job, task: str, message: str, status: str = "error") -> Cell
         task=task,
         status=status,
         error=message,
-        limit=job.limit,
+        limit=job.config.limit,
         ended_at=now_iso(),
     )
 
@@ -215,8 +215,8 @@ def run_job(job: Job) -> int:
     print(f"[slm-bench] loading {spec.name} ({spec.backend})", flush=True)
     try:
         with (
-            PeakRSSMeter(include_children=spec.backend in SERVER_BACKENDS) as rss,
-            EnergyMeter(job.country_iso_code) as energy,
+            PeakRSSMeter(include_children=backend_info(spec.backend).server) as rss,
+            EnergyMeter(job.config.country_iso_code) as energy,
             WallTimer() as wall,
         ):
             loaded = get_backend(spec.backend).load(spec)
@@ -278,8 +278,8 @@ def run_perf(job: Job, loaded: LoadedModel) -> bool:
     from bench.run.perf import run_scenario
 
     store = RunStore(Path(job.run_dir))
-    base = {"run_id": store.run_id, "model": loaded.spec.name, "config": job.perf.model_dump()}
-    if loaded.engine is None:
+    base = {"run_id": store.run_id, "model": loaded.spec.name, "config": job.perf}
+    if not backend_info(loaded.spec.backend).scenario or loaded.engine is None:
         store.write_perf(
             PerfResult(
                 **base,
@@ -293,7 +293,7 @@ def run_perf(job: Job, loaded: LoadedModel) -> bool:
     started = now_iso()
     try:
         outcome = run_scenario(
-            loaded.engine, job.perf, loaded.spec.context_length, job.country_iso_code
+            loaded.engine, job.perf, loaded.spec.context_length, job.config.country_iso_code
         )
     except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
         traceback.print_exc()

@@ -1,0 +1,89 @@
+"""The run configuration: one typed record with every default, stored in run.json.
+
+The CLI builds it, the runner and each model process read it, `--resume` reads it back
+from run.json. Light on purpose (pydantic only) so the stored records can import it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bench.catalogue.specs import DEFAULT_MODELS
+from bench.errors import UserError
+
+
+class PerfConfig(BaseModel):
+    """What the scenario runs; the defaults fit a 2-core CPU in about two minutes a model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input_tokens: list[int] = Field(default=[128, 512, 2048], description="Prompt lengths.")
+    output_tokens: list[int] = Field(default=[64], description="Generated lengths.")
+    batch_sizes: list[int] = Field(default=[1, 4, 16], description="Throughput batch sizes.")
+    batch_input_tokens: int = Field(default=128, description="Prompt length in batches.")
+    batch_output_tokens: int = Field(default=32, description="Generated length in batches.")
+    repetitions: int = Field(default=3, ge=1, description="Measured runs per figure.")
+    warmup: int = Field(default=1, ge=0, description="Unmeasured runs before them.")
+    idle_seconds: float = Field(default=3.0, ge=0, description="Idle-power baseline window.")
+
+
+class RunConfig(BaseModel):
+    """What a run was asked to do; the only place its defaults are written down."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    models: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_MODELS),
+        description="Catalogue names, `name@backend[-precision]` allowed; duplicates dropped.",
+    )
+    tasks: list[str] = Field(description="Task names, ours or lm-eval's; duplicates dropped.")
+    limit: int | None = Field(default=None, description="First N samples per task; None: all.")
+    seed: int = Field(default=1234, description="Random seed for lm-eval and the scenario.")
+    country_iso_code: str = Field(
+        default="DEU", description="ISO 3166 alpha-3 grid whose carbon intensity CO2 uses."
+    )
+    perf: PerfConfig | None = Field(default=None, description="The scenario, when it runs.")
+    engine: list[str] = Field(
+        default_factory=list, description="`KEY=VALUE` engine settings over the catalogue's."
+    )
+    catalogue: Path | None = Field(default=None, description="Extra catalogue YAML, if any.")
+    results_dir: Path = Field(default=Path("results"), description="Where run folders go.")
+
+    @field_validator("models", "tasks")
+    @classmethod
+    def _unique_and_given(cls, names: list[str], info) -> list[str]:
+        if not names:
+            raise ValueError(f"no {info.field_name} given")
+        return list(dict.fromkeys(names))
+
+    @field_validator("limit")
+    @classmethod
+    def _positive(cls, limit: int | None) -> int | None:
+        if limit is not None and limit <= 0:
+            raise ValueError(f"--limit must be a positive number of samples, got {limit}")
+        return limit
+
+    @field_validator("country_iso_code")
+    @classmethod
+    def _iso_alpha3(cls, code: str) -> str:
+        if len(code) != 3 or not code.isalpha():
+            raise ValueError(f"--country expects an ISO 3166 alpha-3 code like DEU, got '{code}'")
+        return code.upper()
+
+    @classmethod
+    def from_options(cls, **options) -> RunConfig:
+        """Build from command-line options; None means 'not given', so the default applies."""
+        try:
+            return cls.model_validate({k: v for k, v in options.items() if v is not None})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            msg = err["msg"].removeprefix("Value error, ")
+            raise UserError(
+                msg if err["type"] == "value_error" else f"{err['loc'][0]}: {msg}"
+            ) from exc
+
+
+DEFAULT_COUNTRY: str = RunConfig.model_fields["country_iso_code"].default
+"""The grid CO2 figures use outside a run (benchmark scripts): RunConfig's default."""
