@@ -31,6 +31,7 @@ from bench.results.store import (
 from bench.run.environment import git_sha, hardware, package_versions
 from bench.run.perf import PerfConfig
 from bench.run.worker import Job, error_cell
+from bench.taskkit.facts import task_facts
 from bench.taskkit.registry import bundled_tasks, check_tasks
 
 
@@ -84,9 +85,15 @@ def validate_request(req: RunRequest) -> list[ModelSpec]:
 
 
 def start_run(req: RunRequest) -> tuple[RunStore, list[ModelSpec]]:
-    """Validate, then create the run folder with its run.json."""
+    """Validate, then create the run folder with its run.json.
+
+    run.json keeps the task facts and the priced API models as they are now, so the report
+    rebuilds from the folder alone even after `tasks/` or the catalogue change.
+    """
     specs = validate_request(req)
     check_writable(req.results_dir)
+    tasks = list(dict.fromkeys(req.tasks))
+    apis = [s for s in load_catalogue(req.catalogue).models if not s.local and s.price]
     store = RunStore(req.results_dir / new_run_id())
     store.write_info(
         RunInfo(
@@ -95,7 +102,9 @@ def start_run(req: RunRequest) -> tuple[RunStore, list[ModelSpec]]:
             command=req.command,
             models=[s.name for s in specs],
             model_specs=specs,
-            tasks=list(dict.fromkeys(req.tasks)),
+            tasks=tasks,
+            task_facts=task_facts(tasks),
+            price_models=apis + [s for s in specs if not s.local and s.price and s not in apis],
             limit=req.limit,
             perf=req.perf.model_dump() if req.perf else None,
             seed=req.seed,
