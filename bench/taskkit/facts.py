@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.errors import UserError
 from bench.results.records import TaskFacts
-from bench.taskkit.registry import TaskInfo, read_task_yaml, bundled_tasks, task_manager
+from bench.taskkit.registry import TaskInfo, bundled_tasks, read_task_yaml, task_manager
 
 LM_EVAL_FAMILY = "lm_eval"
 """Family of tasks that are not ours (any lm-eval task by name)."""
