@@ -75,8 +75,9 @@ baseline-ci: setup ## re-record the CI baseline (after a deliberate change to ta
 	$(BIN)/slm-bench run $(CI_RUN_ARGS) --no-report
 	$(BIN)/slm-bench baseline save $$(ls -d results/ci/2* | tail -n 1) --out results/baselines/ci-quick.json
 
-lint: setup ## ruff check
+lint: setup ## ruff check and ruff format --check (the data generators are excluded from formatting)
 	$(BIN)/ruff check bench tests tasks
+	$(BIN)/ruff format --check bench tests tasks
 
 clean: ## remove the virtualenv (results, reports and the model cache are kept)
 	rm -rf $(VENV)

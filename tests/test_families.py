@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from bench.analysis.facts import RunFacts
 from bench.analysis.families import (
     effective_context_length,
     effective_lengths,
@@ -16,9 +17,11 @@ from bench.analysis.families import (
 from bench.report.family_view import family_view
 from bench.report.render import texts
 from bench.report.summary_view import Formatter
+from bench.taskkit.facts import task_facts
 from bench.taskkit.registry import bundled_tasks
 
-INFOS = {i.name: i for i in bundled_tasks()}
+# The facts a run of every bundled task would store (lm-eval's own tasks: name only).
+FACTS = RunFacts({f.name: f for f in task_facts([i.name for i in bundled_tasks()])}, [])
 
 
 def _cell(model, task, accuracy, metric="exact_match", n=20, **extra):
@@ -56,7 +59,7 @@ def run_summary() -> pd.DataFrame:
 
 
 def _overview(summary: pd.DataFrame) -> list[dict]:
-    return family_overview(summary, INFOS, effective_lengths(long_context_table(summary)))
+    return family_overview(summary, FACTS, effective_lengths(long_context_table(summary, FACTS)))
 
 
 def test_effective_length_is_the_last_length_before_the_first_drop():
@@ -67,7 +70,7 @@ def test_effective_length_is_the_last_length_before_the_first_drop():
 
 
 def test_long_context_table_and_effective_lengths(run_summary):
-    curves = long_context_table(run_summary)
+    curves = long_context_table(run_summary, FACTS)
     big = curves[curves.model == "big"]
     assert list(big.length) == [512, 1024, 2048, 16384]  # numeric order, not text order
     lengths = effective_lengths(curves).set_index("model")
@@ -79,14 +82,14 @@ def test_long_context_table_and_effective_lengths(run_summary):
 
 
 def test_rag_table_puts_the_three_contexts_and_recall_side_by_side(run_summary):
-    row = rag_table(run_summary).set_index("model").loc["big"]
+    row = rag_table(run_summary, FACTS).set_index("model").loc["big"]
     assert (row.retrieved, row.gold, row.closed, row.recall) == (0.2, 0.3, 0.0, 0.9)
 
 
 def test_tasks_sort_by_family_language_and_length():
     names = ["knowledge_en", "needle_de_16384", "arc_easy", "needle_de_2048", "rag_gold_de",
              "citizen_requests_en", "citizen_requests_de", "extraction_de"]  # fmt: skip
-    assert sorted(names, key=task_sort_key(INFOS)) == [
+    assert sorted(names, key=task_sort_key(FACTS)) == [
         "citizen_requests_de", "citizen_requests_en", "extraction_de", "rag_gold_de",
         "needle_de_2048", "needle_de_16384", "knowledge_en", "arc_easy",
     ]  # fmt: skip

@@ -1,18 +1,19 @@
 """Views across tasks of one family: the overview by family, the long-context curve and RAG
 with/without retrieval.
 
-All read the per-cell summary table only (see `bench.analysis.table.summary`), so they work
-on any run that holds the relevant tasks.
+All read the per-cell summary table (see `bench.analysis.table.summary`) and the run's task
+facts (`bench.analysis.facts`), never task names, so they work on any run that holds the
+relevant tasks.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pandas as pd
 
-from bench.taskkit.registry import TaskInfo
+from bench.analysis.facts import RunFacts
+from bench.taskkit.facts import LM_EVAL_FAMILY
 
 FAMILY_ORDER = (
     "citizen_requests",
@@ -25,11 +26,8 @@ FAMILY_ORDER = (
 )
 """Our task folders in reading order: the jobs SLMs are chosen for, then where they fall short."""
 _FAMILY_RANK = {family: i for i, family in enumerate(FAMILY_ORDER)}
-OTHER_FAMILY = "lm_eval"
+OTHER_FAMILY = LM_EVAL_FAMILY
 """Family of tasks that are not ours (any lm-eval task by name)."""
-
-NEEDLE = re.compile(r"^needle_(?P<lang>[a-z]{2})_(?P<length>\d+)$")
-RAG = re.compile(r"^rag_(?P<mode>retrieved|gold|closed)_(?P<lang>[a-z]{2})$")
 EFFECTIVE_SHARE = 0.8
 """A length counts as handled while the score stays ≥ 80 % of the shortest length's score."""
 
@@ -52,17 +50,17 @@ def effective_context_length(points: list[tuple[int, float]], share: float = EFF
     return best
 
 
-def long_context_table(summary: pd.DataFrame) -> pd.DataFrame:
+def long_context_table(summary: pd.DataFrame, facts: RunFacts) -> pd.DataFrame:
     """One row per model × language × length: score with CI, mean input tokens, status."""
     rows = []
     for _, r in summary.iterrows():
-        m = NEEDLE.match(str(r.task))
-        if not m:
+        task = facts.of(str(r.task))
+        if task.family != "long_context" or task.context_tokens is None:
             continue
         n = r.get("n")
         tokens = r.get("input_tokens")
         rows.append({
-            "model": r.model, "lang": m["lang"], "length": int(m["length"]),
+            "model": r.model, "lang": task.language, "length": int(task.context_tokens),
             "score": r.get("accuracy"), "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"),
             "n": n, "mean_input_tokens": tokens / n if n and pd.notna(tokens) else None,
             "error": r.get("error"),
@@ -88,39 +86,38 @@ def effective_lengths(curves: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rag_table(summary: pd.DataFrame) -> pd.DataFrame:
+def rag_table(summary: pd.DataFrame, facts: RunFacts) -> pd.DataFrame:
     """One row per model × language: score with retrieved, gold and no context; recall@k."""
     rows: dict[tuple[str, str], dict] = {}
     for _, r in summary.iterrows():
-        m = RAG.match(str(r.task))
-        if not m or r.get("accuracy") != r.get("accuracy"):
+        task = facts.of(str(r.task))
+        mode, lang = task.context_mode, task.language
+        if task.family != "rag" or not mode or r.get("accuracy") != r.get("accuracy"):
             continue
-        row = rows.setdefault((r.model, m["lang"]), {"model": r.model, "lang": m["lang"]})
-        row[m["mode"]] = r.get("accuracy")
+        row = rows.setdefault((r.model, lang), {"model": r.model, "lang": lang})
+        row[mode] = r.get("accuracy")
         recall = [c for c in summary.columns if str(c).startswith("recall_at_")]
-        if m["mode"] == "retrieved" and recall:
+        if mode == "retrieved" and recall:
             row["recall"] = r.get(recall[0])
     return pd.DataFrame(list(rows.values()))
 
 
-def task_sort_key(infos: dict[str, TaskInfo]) -> Callable[[str], tuple]:
+def task_sort_key(facts: RunFacts) -> Callable[[str], tuple]:
     """Sort key for task names: family in `FAMILY_ORDER`, then language, then input length
     (so needle_de_2048 comes before needle_de_16384); lm-eval's own tasks last."""
     others = len(_FAMILY_RANK)
 
     def key(task: str) -> tuple:
-        info = infos.get(task)
-        if info is None:
+        info = facts.of(task)
+        if info.family == OTHER_FAMILY:
             return (others + 1, OTHER_FAMILY, "", 0, task)
         family = _FAMILY_RANK.get(info.family, others)
-        return (family, info.family, info.language, info.context_tokens or 0, task)
+        return (family, info.family, info.language or "", info.context_tokens or 0, task)
 
     return key
 
 
-def family_overview(
-    summary: pd.DataFrame, infos: dict[str, TaskInfo], lengths: pd.DataFrame
-) -> list[dict]:
+def family_overview(summary: pd.DataFrame, facts: RunFacts, lengths: pd.DataFrame) -> list[dict]:
     """Every task's primary score per model, grouped by family.
 
     Returns [{"family", "rows": [{"task", "lang", "metric", "kind", "values": {model: {...}}}]}].
@@ -132,17 +129,17 @@ def family_overview(
         return []
     models = list(dict.fromkeys(summary.model))
     groups: dict[str, list[dict]] = {}
-    for task in sorted(set(summary.task), key=task_sort_key(infos)):
-        info = infos.get(task)
-        family = info.family if info else OTHER_FAMILY
+    for task in sorted(set(summary.task), key=task_sort_key(facts)):
+        info = facts.of(task)
+        family = info.family
         if family == "long_context":
             continue
         cells = summary[summary.task == task].drop_duplicates("model").set_index("model")
         values = {m: _score(cells.loc[m]) if m in cells.index else None for m in models}
         ok = cells.dropna(subset=["accuracy"])
-        metric = str(ok.metric.iloc[0]) if len(ok) else (info.metric if info else "")
+        metric = str(ok.metric.iloc[0]) if len(ok) else (info.primary_metric or "")
         groups.setdefault(family, []).append({
-            "task": task, "lang": info.language if info else "", "metric": metric,
+            "task": task, "lang": info.language or "", "metric": metric,
             "kind": "score", "values": values,
         })  # fmt: skip
     for lang in sorted(lengths.lang.unique()) if not lengths.empty else []:

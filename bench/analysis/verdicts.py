@@ -14,8 +14,9 @@ from bench.analysis import figures as fig
 from bench.analysis.cascade import CascadePoint, simulate
 from bench.analysis.cost import Cost, break_even_requests_per_month, cost_per_1k, sensitivity
 from bench.analysis.decide import Candidate, Decision, decide
+from bench.analysis.facts import run_facts
 from bench.analysis.requirements import CostProfile, RequirementsProfile
-from bench.catalogue.specs import ModelSpec, load_catalogue
+from bench.catalogue.specs import ModelSpec
 from bench.results.records import Metric
 from bench.results.store import RunStore
 
@@ -106,7 +107,7 @@ def _cascade(store, task, cands, specs) -> dict:
 
 
 def _money(store, ok: pd.DataFrame, specs, costs: CostProfile):
-    """Break-even against each API model of the catalogue, and price sensitivity, for the
+    """Break-even against each priced API model of the run, and price sensitivity, for the
     cheapest local model over the run (token counts from this run: an estimate for the API)."""
     if ok.empty:
         return [], []
@@ -122,8 +123,7 @@ def _money(store, ok: pd.DataFrame, specs, costs: CostProfile):
         own = cost_per_1k(specs[model], r.latency, r.energy / r.n, None, None, costs)
         rows.append((own, model, r))
     own, model, r = min(rows, key=lambda x: x[0].per_1k or math.inf)
-    apis = [s for s in load_catalogue().models if not s.local and s.price]
-    apis += [s for s in specs.values() if not s.local and s.price and s not in apis]
+    apis = run_facts(store.read_info()).price_models  # as priced when the run started
     even = []
     for api in apis:
         api_cost = cost_per_1k(api, None, None, r.tin / r.n, r.tout / r.n, costs)

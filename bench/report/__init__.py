@@ -1,5 +1,5 @@
 """HTML report: one self-contained file rebuilt from a run folder alone."""
 
-from bench.report.render import build_context, write_report
+from bench.report.render import ReportContext, build_context, write_report
 
-__all__ = ["build_context", "write_report"]
+__all__ = ["ReportContext", "build_context", "write_report"]

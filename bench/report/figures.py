@@ -41,8 +41,13 @@ def dominated(points: list[tuple[float, float]]) -> list[bool]:
 
 
 def _svg(fig) -> str:
+    import matplotlib
+
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # A fixed salt makes the SVG's element ids (random by default) and so the whole report
+    # the same each time it is rebuilt from the same run folder.
+    with matplotlib.rc_context({"svg.hashsalt": "slm-bench"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
     return text[text.find("<svg") :]  # drop the XML prologue so it can sit inside HTML
 

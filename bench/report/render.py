@@ -1,6 +1,7 @@
 """Build the report's data from a run folder and render it with Jinja2 (autoescaped).
 
-One template, texts from `i18n/<lang>.yaml`, numbers formatted for the reader's locale.
+One template, texts from `i18n/<lang>.yaml`, numbers formatted for the reader's locale. Only
+the run folder is read: task facts and API prices come from its run.json (`analysis.facts`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ import math
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bench.analysis import figures as fig
+from bench.analysis.facts import run_facts
 from bench.analysis.families import (
     effective_lengths,
     family_overview,
@@ -24,22 +25,17 @@ from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
 from bench.report.backends_view import model_rows, variant_groups
+from bench.report.context import ReportContext, texts
 from bench.report.family_view import family_view
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
 from bench.results.records import CellResult, Measurement, Metric, Phase
 from bench.results.store import RunStore, atomic_write_text, open_run
-from bench.taskkit.registry import bundled_tasks
 
 EXAMPLES_PER_CELL = 5
 LANGUAGES = ("en", "de")
-
-
-def texts(lang: str) -> dict:
-    """The report's texts in `lang`."""
-    path = Path(__file__).parent / "i18n" / f"{lang}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+__all__ = ["LANGUAGES", "ReportContext", "build_context", "texts", "write_report"]
 
 
 SHOWN = [fig.ACCURACY, fig.N, fig.LOAD_TIME, Metric.ENERGY, Metric.CO2,
@@ -91,15 +87,15 @@ def build_context(
     lang: str = "en",
     requirements: RequirementsProfile | None = None,
     costs: CostProfile | None = None,
-) -> dict:
-    """Everything the template shows, computed from the run folder."""
+) -> ReportContext:
+    """Everything the template shows, computed from the run folder alone."""
     requirements = requirements or RequirementsProfile()
     costs = costs or CostProfile()
     t, fmt = texts(lang), Formatter(lang)
     info = store.read_info()
+    facts = run_facts(info)
     df = tidy(store)
-    infos = {i.name: i for i in bundled_tasks()}
-    order = task_sort_key(infos)
+    order = task_sort_key(facts)
     table = _with_derived(summary(df)) if not df.empty else pd.DataFrame()
     if not table.empty:
         # Reading order: by family, language and input length (needle_de_2048 before _16384).
@@ -116,10 +112,10 @@ def build_context(
             (c.per_1k if (c := decisions.costs.get((r.model, r.task))) else None)
             for r in table.itertuples()
         ]
-    curves = long_context_table(table) if not table.empty else pd.DataFrame()
+    curves = long_context_table(table, facts) if not table.empty else pd.DataFrame()
     lengths = effective_lengths(curves)
-    long_tasks = {name for name, i in infos.items() if i.family == "long_context"}
-    rag = rag_table(table) if not table.empty else pd.DataFrame()
+    long_tasks = {name for name, f in facts.tasks.items() if f.family == "long_context"}
+    rag = rag_table(table, facts) if not table.empty else pd.DataFrame()
     perf_results = store.perf_results()
     perf = perf_view(perf_results)
     cells = store.cells()
@@ -129,49 +125,51 @@ def build_context(
     summary_view = (
         summary_rows(decisions, requirements, t, fmt, costs.currency) if decisions else []
     )
-    return {
-        "t": t, "lang": lang, "info": info, "currency": costs.currency,
-        "cost_text": t["method_cost"].format(
+    return ReportContext(
+        t=t, lang=lang, info=info, currency=costs.currency,
+        cost_text=t["method_cost"].format(
             hw=fmt(costs.hardware_price, 0), cur=costs.currency, years=fmt(costs.lifetime_years, 1),
             util=fmt(costs.utilisation * 100, 0), kwh=fmt(costs.electricity_per_kwh, 2)),
-        "requirements": requirements, "costs": costs,
-        "summary": summary_view,
+        requirements=requirements, costs=costs,
+        summary=summary_view,
         # Nothing decidable (only SLMs, only relative requirements): one line says so.
-        "summary_undecided": bool(summary_view)
+        summary_undecided=bool(summary_view)
         and all(r["kind"] == "no_reference" for r in summary_view),
-        "has_llm": any(s.size_class == "llm" for s in info.model_specs),
-        "money": money_view(decisions, t, fmt) if decisions else None,
-        "cascades": cascade_view(decisions, fmt) if decisions else [],
-        "rows_by_task": rows_by_task,
-        "knowledge_rows": {k: v for k, v in rows_by_task.items() if k.startswith("knowledge")},
-        "families": family_view(family_overview(table, infos, lengths),
-                                list(dict.fromkeys(table.model)), t, fmt)
+        has_llm=any(s.size_class == "llm" for s in info.model_specs),
+        money=money_view(decisions, t, fmt) if decisions else None,
+        cascades=cascade_view(decisions, fmt) if decisions else [],
+        rows_by_task=rows_by_task,
+        knowledge_rows={k: v for k, v in rows_by_task.items()
+                        if facts.of(k).family == "knowledge"},
+        families=family_view(family_overview(table, facts, lengths),
+                             list(dict.fromkeys(table.model)), t, fmt)
         if not table.empty else None,
         # Needle tasks are left out here: the long-context curve shows them, length by length.
-        "figure_svg": trade_off_figure(table[~table.task.isin(long_tasks)], labels)
+        figure_svg=trade_off_figure(table[~table.task.isin(long_tasks)], labels)
         if not table.empty else None,
-        "long_context_svg": long_context_figure(curves),
-        "perf": perf, "perf_svg": perf_figure(perf["series"]),
-        "variants": variant_groups(info.model_specs, table, perf_results, fmt),
-        "models_as_run": model_rows(info.model_specs),
-        "effective": [
+        long_context_svg=long_context_figure(curves),
+        perf=perf, perf_svg=perf_figure(perf["series"]),
+        variants=variant_groups(info.model_specs, table, perf_results, fmt),
+        models_as_run=model_rows(info.model_specs),
+        effective=[
             {**r, **{k: fmt.int(r[k]) for k in ("effective_length", "longest_run", "skipped_from")}}
             for r in lengths.to_dict("records")
         ],
-        "rag": [{"model": r["model"], "lang": r["lang"],
-                 **{k: fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")}}
-                for r in rag.to_dict("records")],
-        "examples": [
+        rag=[{"model": r["model"], "lang": r["lang"],
+              **{k: fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")}}
+             for r in rag.to_dict("records")],
+        examples=[
             {"model": c.model, "task": c.task,
              "samples": store.samples(c.model, c.task)[:EXAMPLES_PER_CELL]}
             for c in sorted(cells, key=lambda c: (c.model, order(c.task))) if c.status == "ok"
         ],
-        "not_run": [c for c in cells if c.status != "ok"],
-        "energy_provenance": [m.provenance for m in energy_prov],
-        "energy_is_estimate": any(m.is_estimate for m in energy_prov),
-        "memory_provenance": [m.provenance for m in _provenance(cells, Metric.PEAK_RSS)],
-        "n_cells": len(cells), "n_failed": sum(c.status == "error" for c in cells),
-    }  # fmt: skip
+        not_run=[c for c in cells if c.status != "ok"],
+        energy_provenance=[m.provenance for m in energy_prov],
+        energy_is_estimate=any(m.is_estimate for m in energy_prov),
+        memory_provenance=[m.provenance for m in _provenance(cells, Metric.PEAK_RSS)],
+        n_cells=len(cells), n_failed=sum(c.status == "error" for c in cells),
+        facts_derived=facts.derived,
+    )  # fmt: skip
 
 
 def write_report(run_dir: str | Path, out: str | Path, lang: str = "en",
@@ -182,7 +180,7 @@ def write_report(run_dir: str | Path, out: str | Path, lang: str = "en",
     env = Environment(loader=PackageLoader("bench.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))  # fmt: skip
     context = build_context(store, lang, requirements, costs)
-    html = env.get_template("report.html.j2").render(**context)
+    html = env.get_template("report.html.j2").render(**context.template_vars())
     out = Path(out)
     atomic_write_text(out, html)
     return out

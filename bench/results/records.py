@@ -202,6 +202,28 @@ class HardwareInfo(Record):
     platform: str
 
 
+class TaskFacts(Record):
+    """What a run knew about one of its tasks, so reports need no `tasks/` folder."""
+
+    name: str = Field(description="Task name as lm-eval knows it.")
+    family: str = Field(description="Task folder, e.g. 'rag'; 'lm_eval' for lm-eval's own tasks.")
+    language: str | None = Field(default=None, description="ISO 639-1 code, e.g. 'de'.")
+    context_tokens: int | None = Field(
+        default=None, description="Nominal input length in tokens (long-context tasks)."
+    )
+    context_mode: str | None = Field(
+        default=None, description="Where the context comes from: 'retrieved', 'gold', 'closed'."
+    )
+    primary_metric: str | None = Field(default=None, description="Headline metric name.")
+    output_type: str | None = Field(default=None, description="lm-eval output type.")
+    multiple_choice: bool | None = Field(
+        default=None, description="Scored by log-likelihood of the options (needs logprobs)."
+    )
+    test_size: int | None = Field(default=None, description="Number of items in the test split.")
+    title: str | None = Field(default=None, description="Human title from the task card.")
+    claim: str | None = Field(default=None, description="The claim the task tests.")
+
+
 class RunInfo(Record):
     """Everything needed to reproduce and judge a run."""
 
@@ -213,6 +235,14 @@ class RunInfo(Record):
     config: RunConfig = Field(description="What the run was asked to do; --resume reads it.")
     model_specs: list[ModelSpec] = Field(
         default_factory=list, description="Catalogue entries as run, so reports need no catalogue."
+    )
+    task_facts: list[TaskFacts] | None = Field(
+        default=None, description="Facts of the tasks as run; None in runs older than the field."
+    )
+    price_models: list[ModelSpec] | None = Field(
+        default=None,
+        description="Priced API models the money section compares with, as in the catalogue "
+        "when the run started; None in runs older than the field.",
     )
     git_sha: str | None
     package_versions: dict[str, str]

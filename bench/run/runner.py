@@ -30,6 +30,7 @@ from bench.results.store import (
 from bench.run.config import RunConfig
 from bench.run.environment import git_sha, hardware, package_versions
 from bench.run.worker import Job, error_cell
+from bench.taskkit.facts import task_facts
 from bench.taskkit.registry import bundled_tasks, check_tasks
 
 
@@ -65,6 +66,7 @@ def start_run(
     specs = validate_config(config)
     check_writable(config.results_dir)
     store = RunStore(config.results_dir / new_run_id())
+    apis = [s for s in load_catalogue(config.catalogue).models if not s.local and s.price]
     store.write_info(
         RunInfo(
             run_id=store.run_id,
@@ -72,6 +74,8 @@ def start_run(
             command=list(sys.argv) if command is None else command,
             config=config,
             model_specs=specs,
+            task_facts=task_facts(config.tasks),
+            price_models=apis + [s for s in specs if not s.local and s.price and s not in apis],
             git_sha=git_sha(),
             package_versions=package_versions(),
             hardware=hardware(),

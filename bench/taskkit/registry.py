@@ -36,6 +36,8 @@ class TaskInfo:
     size: int | None
     context_tokens: int | None
     path: Path
+    context_mode: str | None = None  # RAG: where the documents come from (retrieved|gold|closed)
+    title: str | None = None  # the task card's human title, when its metadata has one
 
 
 class _TaskYamlLoader(yaml.SafeLoader):
@@ -45,14 +47,14 @@ class _TaskYamlLoader(yaml.SafeLoader):
 _TaskYamlLoader.add_constructor("!function", lambda loader, node: loader.construct_scalar(node))
 
 
-def _read_task_yaml(path: Path) -> dict:
+def read_task_yaml(path: Path) -> dict:
     """A task YAML with its `include:` base merged in, as lm-eval would see it."""
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_TaskYamlLoader) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"malformed YAML in {path}: {str(exc).splitlines()[0]}") from exc
     if "include" in doc:
-        base = _read_task_yaml(path.parent / doc.pop("include"))
+        base = read_task_yaml(path.parent / doc.pop("include"))
         doc = {**base, **doc}
     return doc
 
@@ -61,7 +63,7 @@ def bundled_tasks() -> list[TaskInfo]:
     """Our own tasks, one per YAML file that defines a `task:` name."""
     infos = []
     for path in sorted(bundled_tasks_dir().glob("*/*.yaml")):
-        doc = _read_task_yaml(path)
+        doc = read_task_yaml(path)
         if "task" not in doc:
             continue
         meta = doc.get("metadata") or {}
@@ -77,6 +79,8 @@ def bundled_tasks() -> list[TaskInfo]:
                 size=_test_size(path.parent, doc),
                 context_tokens=meta.get("context_tokens"),
                 path=path,
+                context_mode=(doc.get("dataset_kwargs") or {}).get("mode"),
+                title=meta.get("title"),
             )
         )
     return sorted(infos, key=lambda t: (t.family, t.language, t.context_tokens or 0, t.name))
