@@ -61,7 +61,7 @@ perf-check: setup ## measure slm-bench's own overhead (ratios side by side; see 
 history: setup ## trend page over all runs in results/ (reports/history.html)
 	$(BIN)/slm-bench history results --out reports/history.html
 
-CI_RUN_ARGS := --models $(MODELS) --suite quick --limit 3 --results-dir results/ci --reports-dir reports/ci
+CI_RUN_ARGS := --models $(MODELS) --suite quick --limit 10 --results-dir results/ci --reports-dir reports/ci
 
 ci-regress: setup ## quick suite on the embedded models, gated against results/baselines/ci-quick.json
 	rm -rf results/ci

@@ -12,6 +12,11 @@ from bench.errors import UserError
 from bench.run.config import RunConfig
 from bench.taskkit.suites import DEFAULT_SUITE
 
+REFERENCE_HELP = (
+    "model that relative verdicts compare with (default: the most accurate LLM in the run, "
+    "else the largest model)"
+)
+
 
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
@@ -110,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue an earlier run: cells already ok are kept",
     )
     run.add_argument("--no-report", action="store_true", help="skip writing the HTML report")
+    run.add_argument("--reference", default=None, metavar="MODEL", help=REFERENCE_HELP)
     run.add_argument(
         "--perf",
         action=argparse.BooleanOptionalAction,
@@ -144,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--costs", type=Path, default=None, help="cost profile YAML (see examples/costs.yaml)"
     )
+    report.add_argument("--reference", default=None, metavar="MODEL", help=REFERENCE_HELP)
 
     comp = sub.add_parser(
         "compare",

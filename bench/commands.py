@@ -42,6 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             catalogue=args.catalogue,
             perf=_perf_config(args),
             engine=args.engine,
+            reference=args.reference,
         )
         store, _ = start_run(config)
     phases = {"checks and setup": time.perf_counter() - t0}
@@ -67,8 +68,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar.close()
     phases.update(outcome.phase_seconds)
     if not args.no_report:
+        from bench.analysis.requirements import load_requirements, with_reference
+
+        requirements = with_reference(load_requirements(None), config.reference)
         t1 = time.perf_counter()
-        path, path_de = write_reports(store.root, args.reports_dir / store.run_id, ["en", "de"])
+        path, path_de = write_reports(
+            store.root, args.reports_dir / store.run_id, ["en", "de"], requirements
+        )
         phases["report"] = time.perf_counter() - t1
     print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
     for perf in store.perf_results():
@@ -129,11 +135,19 @@ def write_reports(run_dir: Path, folder: Path, langs, requirements=None, costs=N
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bench.analysis.requirements import load_costs, load_requirements
+    from bench.analysis.requirements import (
+        check_reference,
+        load_costs,
+        load_requirements,
+        with_reference,
+    )
     from bench.results.store import open_run
 
     requirements, costs = load_requirements(args.requirements), load_costs(args.costs)
     store = open_run(args.run)
+    info = store.read_info()
+    requirements = with_reference(requirements, args.reference or info.config.reference)
+    check_reference(requirements, [s.name for s in store.read_info().model_specs])
     langs = ["en", "de"] if args.lang == "all" else [args.lang]
     folder = Path("reports") / store.run_id
     for path in write_reports(store.root, folder, langs, requirements, costs, out=args.out):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.ci.regress import Thresholds, compare, load_thresholds, mcnemar_exact
+from bench.analysis.stats import mcnemar_exact
+from bench.ci.regress import Thresholds, compare, load_thresholds
 from bench.ci.regress_format import to_junit, to_markdown
 from bench.results.baseline import Snapshot, SnapshotCell, SnapshotFigure
 from bench.results.records import HardwareInfo, Metric
@@ -15,7 +16,7 @@ HW = HardwareInfo(cpu_model="AMD EPYC", cpu_cores_logical=2, cpu_cores_physical=
                   ram_total_gib=23.5, platform="Linux")  # fmt: skip
 
 
-def _cell(model="m", task="t", scores=None, latency=1.0, rss=1000.0, status="ok"):
+def _cell(model="m", task="t", scores=None, latency=1.0, rss=1000.0, status="ok", params=None):
     scores = scores if scores is not None else {f"h{i}": float(i % 2) for i in range(40)}
     value = sum(scores.values()) / len(scores) if scores else None
     figs = [SnapshotFigure(metric=Metric.LATENCY_PER_SAMPLE, value=latency, unit="s",
@@ -24,7 +25,7 @@ def _cell(model="m", task="t", scores=None, latency=1.0, rss=1000.0, status="ok"
                            provenance="measured:x")]  # fmt: skip
     return SnapshotCell(
         model=model, task=task, status=status, metric="acc", value=value,
-        ci_low=0.0, ci_high=1.0, n=len(scores), figures=figs, scores=scores,
+        ci_low=0.0, ci_high=1.0, n=len(scores), figures=figs, scores=scores, params_b=params,
     )  # fmt: skip
 
 
@@ -76,15 +77,44 @@ def test_hardware_mismatch_warns_and_checks_accuracy_only():
     assert {f.quantity for f in result.findings} == {"accuracy (acc)"}
 
 
+def test_missing_cells_and_an_empty_candidate_are_regressions():
+    base = _snap([_cell(), _cell(task="u")])
+    result = compare(base, _snap([_cell()]), Thresholds())
+    assert [(f.task, f.quantity) for f in result.regressions] == [("u", "status")]
+    assert len(compare(base, _snap([]), Thresholds()).regressions) == 2
+
+
+def test_each_cell_states_the_drop_it_could_detect():
+    three = {f"h{i}": 1.0 for i in range(3)}
+    [finding] = compare(_snap([_cell(scores=three)]), _snap([_cell(scores=three)]),
+                        Thresholds(), ).findings[:1]  # fmt: skip
+    assert "no drop is detectable on 3 samples" in finding.detail
+
+
+def test_pooled_gate_fails_on_a_ten_point_drop_no_single_cell_can_see():
+    # 4 right/wrong tasks × 15 samples: one cell with 1–2 lost can never be significant,
+    # 6 losses out of 60 pooled (a 10-point drop) are (p = 0.031).
+    tasks = ["a", "b", "c", "d"]
+    base = [_cell(task=t, scores={f"{t}{i}": 1.0 for i in range(15)}) for t in tasks]
+    lost = {"a": 2, "b": 2, "c": 1, "d": 1}
+    cand = [_cell(task=t, scores={f"{t}{i}": float(i >= lost[t]) for i in range(15)})
+            for t in tasks]  # fmt: skip
+    result = compare(_snap(base), _snap(cand), Thresholds())
+    assert [f.quantity for f in result.regressions] == ["accuracy (pooled)"]
+    assert "6 lost, 0 won" in result.regressions[0].detail
+
+
 def test_cell_that_now_fails_is_a_regression():
     result = compare(_snap([_cell()]), _snap([_cell(status="error", scores={})]), Thresholds())
     assert [f.quantity for f in result.regressions] == ["status"]
 
 
 def test_flipped_recommendation_is_flagged():
-    fast_bad = _cell(model="small", scores={f"h{i}": 0.0 for i in range(40)}, latency=0.1)
-    slow_good = _cell(model="large", scores={f"h{i}": 1.0 for i in range(40)}, latency=2.0)
-    fast_good = _cell(model="small", scores={f"h{i}": 1.0 for i in range(40)}, latency=0.1)
+    # the report's rule: the large model is the reference; the small one is recommended once
+    # it is shown within δ of it
+    fast_bad = _cell("small", scores={f"h{i}": 0.0 for i in range(40)}, latency=0.1, params=1)
+    slow_good = _cell("large", scores={f"h{i}": 1.0 for i in range(40)}, latency=2.0, params=70)
+    fast_good = _cell("small", scores={f"h{i}": 1.0 for i in range(40)}, latency=0.1, params=1)
     result = compare(_snap([fast_bad, slow_good]), _snap([fast_good, slow_good]), Thresholds())
     flips = [f for f in result.findings if f.quantity == "recommended model"]
     assert flips and "from large to small" in flips[0].detail

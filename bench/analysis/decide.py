@@ -1,19 +1,26 @@
 """Verdicts: per task, is a small model good enough, which model to take, and how sure we are.
 
-For each task the requirement gives an accuracy threshold (absolute, or the best model's
-accuracy less δ) and optional limits. Models that break a hard limit (remote when data must
-stay on premises, too much memory, too slow, too much energy, too dear) are out. Among the
-rest, the recommended model is the cheapest whose accuracy reaches the threshold. The verdict:
+Every verdict is a claim with an error rate of at most 5 % (one-sided), checked by simulation
+in tests/test_verdict_calibration.py. Two kinds of requirement:
 
-- **slm_sufficient**: the recommendation is an SLM and its 95 % interval lies above the
-  threshold;
-- **llm_needed**: only LLMs reach the threshold and every SLM's interval lies below it;
-- **inconclusive**: the intervals straddle the threshold; the number of further samples that
-  would settle it is estimated;
-- **none_meets**: no model meets the requirements;
-- **no_reference**: the requirement is relative ("as good as the best within δ") but the run
-  has no LLM to be measured against, so "good enough" cannot be judged — set `min_accuracy`
-  or add an LLM.
+- **Relative** (default): a candidate is good enough when it is at most δ worse than a
+  **reference model** on the same samples. The reference is the one the profile or
+  `--reference` names; else the most accurate LLM in the run; else the largest model (and the
+  report says it is not an LLM). Each smaller model (SLM) is tested against it with the exact
+  paired non-inferiority test (`bench.analysis.stats.noninferiority`).
+- **Absolute** (`min_accuracy`): a model meets it when the one-sided 95 % Wilson lower bound
+  of its accuracy is at or above the floor, and fails it when the upper bound is below.
+
+Verdicts: **slm_sufficient** (some SLM shown good enough), **llm_needed** (every SLM shown
+short — by more than δ, below the floor, or ruled out by a hard limit), **inconclusive**
+(neither shown; with the samples that would settle it, if the task has that many),
+**none_meets** (no model can be recommended), **no_reference** (a relative requirement with
+fewer than two models, or a named reference that did not run the task).
+
+Several SLMs are tested in a fixed order, largest first, stopping at the first that is not
+shown good enough (fixed-sequence testing), so the chance of any wrong "sufficient" stays at
+α however many SLMs a run holds. Models ruled out by hard limits (remote API when data must
+stay in the house, memory, latency, energy, cost) are not recommended.
 """
 
 from __future__ import annotations
@@ -21,9 +28,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bench.analysis.requirements import Requirement
-from bench.analysis.stats import Z95
-from bench.ci.regress import mcnemar_exact, paired_bootstrap
+from bench.analysis.stats import (
+    NonInferiority,
+    paired_noninferiority,
+    samples_to_decide,
+    wilson_bounds,
+)
+
+ALPHA = 0.05
+"""Error rate of each one-sided claim."""
+Z_ONE_SIDED = 1.6448536269514722
+"""Normal quantile of a one-sided 95 % bound."""
 
 
 @dataclass
@@ -37,25 +55,51 @@ class Candidate:
     ci_low: float
     ci_high: float
     n: int
+    params_b: float | None = None
+    items: int | None = None
+    """Items the task has (caps 'how many more samples')."""
     latency_s: float | None = None
+    """p95 latency per request, the figure `max_latency_s` is judged on."""
+    latency_basis: str | None = None
+    """What `latency_s` rests on, e.g. 'task requests, n = 20'."""
     memory_mib: float | None = None
     energy_wh_per_1k: float | None = None
     cost_per_1k: float | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    """Per-sample primary scores by document hash (for pairing)."""
 
 
 @dataclass
-class PairedComparison:
-    """Best SLM against best LLM on the samples both answered."""
+class Reference:
+    """The model relative requirements compare with, and how it was chosen."""
 
-    slm: str
-    llm: str
-    n_shared: int
-    difference: float
-    ci: tuple[float, float] | None
-    p_value: float | None
-    equivalent: bool
-    test: str
+    model: str
+    chosen_by: str
+    """'named' (profile or --reference), 'best_llm' or 'largest' (no LLM in the run)."""
+    is_llm: bool
+    params_b: float | None
+
+
+@dataclass
+class Comparison:
+    """One candidate against the reference on their shared samples."""
+
+    model: str
+    test: NonInferiority
+    tested: bool = True
+    """False when fixed-sequence testing stopped before this candidate."""
+
+
+@dataclass
+class AbsoluteCheck:
+    """One model against an absolute floor (one-sided 95 % Wilson bounds)."""
+
+    model: str
+    low: float
+    high: float
+    n: int
+    outcome: str
+    """'meets', 'fails' or 'undecided'."""
 
 
 @dataclass
@@ -64,21 +108,33 @@ class Decision:
 
     task: str
     verdict: str
-    threshold: float
+    mode: str
+    """'relative' or 'absolute'."""
+    margin: float | None
+    """δ of a relative requirement."""
+    threshold: float | None
+    """Floor of an absolute requirement."""
     recommended: str | None
     excluded: dict[str, str]
-    more_samples: int | None = None
-    comparison: PairedComparison | None = None
+    reference: Reference | None = None
+    comparisons: list[Comparison] = field(default_factory=list)
+    checks: list[AbsoluteCheck] = field(default_factory=list)
+    deciding: str | None = None
+    """The candidate the verdict's numbers are about (recommended SLM, or the nearest one)."""
+    samples_needed: int | None = None
+    """Total shared samples that would settle an inconclusive verdict at the observed rates."""
+    beyond_task: bool = False
+    """True when even every item of the task would not settle it."""
+    note: str | None = None
+    """Why there is no verdict (no_reference)."""
 
+    def comparison(self, model: str | None) -> Comparison | None:
+        """The comparison of `model` with the reference, if any."""
+        return next((c for c in self.comparisons if c.model == model), None)
 
-def samples_needed(accuracy: float, threshold: float, n: int) -> int | None:
-    """Further samples until the 95 % interval no longer straddles the threshold (normal
-    approximation, assuming the accuracy stays where it is). None when it sits on it."""
-    gap = abs(accuracy - threshold)
-    if gap < 1e-9:
-        return None
-    p = min(max(accuracy, 0.01), 0.99)
-    return max(0, math.ceil(Z95**2 * p * (1 - p) / gap**2) - n)
+    def check(self, model: str | None) -> AbsoluteCheck | None:
+        """The absolute check of `model`, if any."""
+        return next((c for c in self.checks if c.model == model), None)
 
 
 def exclusion(c: Candidate, req: Requirement) -> str | None:
@@ -89,7 +145,7 @@ def exclusion(c: Candidate, req: Requirement) -> str | None:
     if limit and c.memory_mib and c.memory_mib > limit:
         return f"needs {c.memory_mib:,.0f} MiB > {limit:,.0f} MiB"
     if req.max_latency_s and c.latency_s and c.latency_s > req.max_latency_s:
-        return f"latency {c.latency_s:.2f} s > {req.max_latency_s:.2f} s"
+        return f"p95 latency {c.latency_s:.2f} s > {req.max_latency_s:.2f} s"
     if (
         req.max_energy_wh_per_1k
         and c.energy_wh_per_1k
@@ -101,64 +157,145 @@ def exclusion(c: Candidate, req: Requirement) -> str | None:
     return None
 
 
-def compare_paired(slm: Candidate, llm: Candidate, delta: float) -> PairedComparison | None:
-    """McNemar for right/wrong scores, paired bootstrap otherwise; equivalence within δ."""
-    shared = sorted(set(slm.scores) & set(llm.scores))
-    if not shared:
-        return None
-    a = [slm.scores[h] for h in shared]
-    b = [llm.scores[h] for h in shared]
-    diffs = [x - y for x, y in zip(a, b, strict=True)]
-    ci = paired_bootstrap(diffs)
-    p, test = None, "paired bootstrap"
-    if all(v in (0.0, 1.0) for v in a + b):
-        p = mcnemar_exact(sum(1 for x, y in zip(a, b, strict=True) if x > y),
-                          sum(1 for x, y in zip(a, b, strict=True) if y > x))  # fmt: skip
-        test = "McNemar (exact)"
-    return PairedComparison(
-        slm=slm.model, llm=llm.model, n_shared=len(shared), difference=sum(diffs) / len(diffs),
-        ci=ci, p_value=p, equivalent=-delta <= ci[0] and ci[1] <= delta, test=test,
-    )  # fmt: skip
-
-
-def decide(task: str, candidates: list[Candidate], req: Requirement) -> Decision:
-    """The verdict for one task."""
+def choose_reference(candidates: list[Candidate], named: str | None) -> Reference | None:
+    """The named model; else the most accurate LLM; else the largest model. None if absent."""
+    by_name = {c.model: c for c in candidates}
+    if named:
+        c = by_name.get(named)
+        return Reference(named, "named", c.size_class == "llm", c.params_b) if c else None
+    llms = [c for c in candidates if c.size_class == "llm"]
+    if llms:
+        c = max(llms, key=lambda c: (c.accuracy, c.params_b or 0.0, c.model))
+        return Reference(c.model, "best_llm", True, c.params_b)
     if not candidates:
-        return Decision(task, "none_meets", float("nan"), None, {})
-    best = max(c.accuracy for c in candidates)
-    relative = req.min_accuracy is None
-    threshold = req.min_accuracy if not relative else max(0.0, best - (req.within_best or 0))
-    if relative and not any(c.size_class == "llm" for c in candidates):
-        return Decision(task, "no_reference", threshold, None, {})
+        return None
+    c = max(candidates, key=lambda c: (c.params_b or 0.0, c.accuracy, c.model))
+    return Reference(c.model, "largest", False, c.params_b)
+
+
+def _cheapest(cands: list[Candidate]) -> Candidate:
+    return min(cands, key=lambda c: (c.cost_per_1k if c.cost_per_1k is not None else math.inf,
+                                     c.latency_s or math.inf, c.model))  # fmt: skip
+
+
+def _largest_first(cands: list[Candidate]) -> list[Candidate]:
+    """The fixed testing order: by size, largest first (fixed before looking at accuracy)."""
+    return sorted(cands, key=lambda c: (-(c.params_b or 0.0), c.model))
+
+
+def decide(task: str, candidates: list[Candidate], req: Requirement,
+           reference: str | None = None) -> Decision:  # fmt: skip
+    """The verdict for one task (`reference` overrides the profile's)."""
     excluded = {c.model: why for c in candidates if (why := exclusion(c, req))}
-    allowed = [c for c in candidates if c.model not in excluded]
-    for c in allowed:
-        if c.accuracy < threshold:
-            excluded[c.model] = f"accuracy {c.accuracy:.3f} < {threshold:.3f}"
-    meeting = [c for c in allowed if c.accuracy >= threshold]
-    delta = req.within_best or 0.05
-    slms = sorted((c for c in candidates if c.size_class == "slm"), key=lambda c: -c.accuracy)
-    llms = sorted((c for c in candidates if c.size_class == "llm"), key=lambda c: -c.accuracy)
-    comparison = compare_paired(slms[0], llms[0], delta) if slms and llms else None
-    if not meeting:
-        return Decision(task, "none_meets", threshold, None, excluded, comparison=comparison)
-    key = lambda c: (c.cost_per_1k if c.cost_per_1k is not None else math.inf,  # noqa: E731
-                     c.latency_s or math.inf, c.model)  # fmt: skip
-    slm_meeting = sorted((c for c in meeting if c.size_class == "slm"), key=key)
-    choice = slm_meeting[0] if slm_meeting else sorted(meeting, key=key)[0]
-    if choice.size_class == "slm":
-        sure = choice.ci_low >= threshold or relative and choice.accuracy == best
-        verdict = "slm_sufficient" if sure else "inconclusive"
+    if req.min_accuracy is not None:
+        return _absolute(task, candidates, req, excluded)
+    return _relative(task, candidates, req, excluded, reference or req.reference)
+
+
+def _relative(task, candidates, req: Requirement, excluded, named) -> Decision:
+    margin = req.margin
+    base = {"task": task, "mode": "relative", "margin": margin, "threshold": None,
+            "excluded": excluded}  # fmt: skip
+    ref = choose_reference(candidates, named)
+    if ref is None or len(candidates) < 2:
+        note = "missing" if named and ref is None else "single"
+        return Decision(verdict="no_reference", recommended=None, note=note, **base)
+    ref_cand = next(c for c in candidates if c.model == ref.model)
+    slms = [c for c in candidates if c.size_class == "slm" and c.model != ref.model]
+    if not slms:
+        return Decision(verdict="no_reference", recommended=None, note="no_slm", reference=ref,
+                        **base)  # fmt: skip
+    allowed = [c for c in slms if c.model not in excluded]
+    comparisons = []
+    shown, stopped = [], False
+    for c in _largest_first(allowed):
+        shared = sorted(set(c.scores) & set(ref_cand.scores))
+        mine, theirs = [c.scores[h] for h in shared], [ref_cand.scores[h] for h in shared]
+        test = paired_noninferiority(mine, theirs, margin, ALPHA)
+        if test is None:
+            continue
+        comparisons.append(Comparison(c.model, test, tested=not stopped))
+        if not stopped and test.outcome == "noninferior":
+            shown.append(c)
+        else:
+            stopped = True  # fixed sequence: later candidates are reported, not claimed
+    dec = Decision(verdict="inconclusive", recommended=None, reference=ref,
+                   comparisons=comparisons, **base)  # fmt: skip
+    ref_allowed = ref.model not in excluded
+    if shown:
+        choice = _cheapest(shown)
+        dec.verdict, dec.recommended, dec.deciding = "slm_sufficient", choice.model, choice.model
+    elif all(cmp.test.outcome == "inferior" for cmp in comparisons):
+        # every SLM worse by more than δ, or ruled out by a hard limit
+        dec.verdict = "llm_needed" if ref_allowed else "none_meets"
+        dec.recommended = ref.model if ref_allowed else None
+        dec.deciding = max(comparisons, key=lambda c: c.test.upper).model if comparisons else None
     else:
-        allowed_slms = [c for c in allowed if c.size_class == "slm"]
-        sure = all(c.ci_high < threshold for c in allowed_slms)
-        verdict = "llm_needed" if sure else "inconclusive"
-    more = None
-    if verdict == "inconclusive":
-        near = (
-            choice
-            if choice.size_class == "slm"
-            else max((c for c in allowed if c.size_class == "slm"), key=lambda c: c.accuracy)
-        )
-        more = samples_needed(near.accuracy, threshold, near.n)
-    return Decision(task, verdict, threshold, choice.model, excluded, more, comparison)
+        nearest = max(comparisons, key=lambda c: c.test.lower) if comparisons else None
+        if nearest is None:
+            dec.verdict = "none_meets" if not ref_allowed else "llm_needed"
+            dec.recommended = ref.model if ref_allowed else None
+            return dec
+        dec.deciding = nearest.model
+        cand = next(c for c in candidates if c.model == nearest.model)
+        items = cand.items or nearest.test.n
+        needed, reachable = samples_to_decide(nearest.test, items)
+        dec.samples_needed, dec.beyond_task = needed, not reachable
+    return dec
+
+
+def absolute_check(c: Candidate, threshold: float) -> AbsoluteCheck:
+    """One-sided 95 % Wilson bounds on the score mass against the floor."""
+    mass = sum(c.scores.values()) if c.scores else c.accuracy * c.n
+    n = len(c.scores) or c.n
+    low, high = (float(x) for x in wilson_bounds(mass, n, Z_ONE_SIDED))
+    outcome = "meets" if low >= threshold else "fails" if high < threshold else "undecided"
+    return AbsoluteCheck(c.model, low, high, n, outcome)
+
+
+def samples_for_floor(accuracy: float, threshold: float, n: int, items: int) -> int | None:
+    """Smallest N in (n, items] at which the observed accuracy's one-sided bound clears or
+    misses the floor; None when even `items` samples would not settle it."""
+    if items <= n:
+        return None
+    sizes = np.arange(n + 1, items + 1)
+    low, high = wilson_bounds(accuracy * sizes, sizes, Z_ONE_SIDED)
+    settled = (low >= threshold) | (high < threshold)
+    return int(sizes[np.argmax(settled)]) if settled.any() else None
+
+
+def _absolute(task, candidates, req: Requirement, excluded) -> Decision:
+    threshold = float(req.min_accuracy)
+    allowed = [c for c in candidates if c.model not in excluded]
+    checks = {c.model: absolute_check(c, threshold) for c in candidates}
+    dec = Decision(task=task, verdict="inconclusive", mode="absolute", margin=None,
+                   threshold=threshold, recommended=None, excluded=excluded,
+                   checks=list(checks.values()))  # fmt: skip
+    slms = [c for c in allowed if c.size_class == "slm"]
+    llms = [c for c in allowed if c.size_class == "llm"]
+    shown = []
+    for c in _largest_first(slms):  # fixed sequence, as in the relative case
+        if checks[c.model].outcome != "meets":
+            break
+        shown.append(c)
+    llms_meeting = [c for c in llms if checks[c.model].outcome == "meets"]
+    if shown:
+        choice = _cheapest(shown)
+        dec.verdict, dec.recommended, dec.deciding = "slm_sufficient", choice.model, choice.model
+    elif all(checks[c.model].outcome == "fails" for c in slms):
+        if llms_meeting:
+            choice = _cheapest(llms_meeting)
+            dec.verdict, dec.recommended = "llm_needed", choice.model
+            dec.deciding = max(slms, key=lambda c: c.accuracy).model if slms else None
+        elif all(checks[c.model].outcome == "fails" for c in llms):
+            dec.verdict = "none_meets"
+    if dec.verdict == "inconclusive":
+        open_ = [c for c in allowed if checks[c.model].outcome == "undecided"] or [
+            c for c in slms if checks[c.model].outcome != "fails"
+        ]
+        near = max(open_, key=lambda c: (c.size_class == "slm", checks[c.model].high))
+        dec.deciding = near.model
+        items = near.items or near.n
+        needed = samples_for_floor(near.accuracy, threshold, near.n, items)
+        dec.samples_needed, dec.beyond_task = needed, needed is None
+    return dec

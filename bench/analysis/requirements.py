@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from bench.catalogue.specs import read_yaml
 from bench.errors import UserError
@@ -21,16 +21,29 @@ DEVICES_MIB = {
 }  # fmt: skip
 """Memory a model may use on common targets (RAM for CPU machines, VRAM for GPUs)."""
 
+DEFAULT_MARGIN = 0.10
+"""Default δ: 10 points. 30 samples (the default suite) can show 'at most 9.5 points worse'
+only when the models agree on every sample; 200 can show it with about 10 % disagreement."""
+
 
 class Requirement(BaseModel):
     """Limits for one task; None means "no limit"."""
 
     model_config = ConfigDict(extra="forbid")
 
-    min_accuracy: float | None = Field(default=None, ge=0, le=1)
-    within_best: float | None = Field(
-        default=0.05, ge=0, le=1, description="Used when min_accuracy is not set."
+    min_accuracy: float | None = Field(
+        default=None, ge=0, le=1, description="Absolute floor; when set, no reference is used."
     )
+    margin: float = Field(
+        default=DEFAULT_MARGIN, gt=0, lt=1,
+        validation_alias=AliasChoices("margin", "within_best"),
+        description="δ: how much worse than the reference model still counts as good enough "
+        "(relative requirement; `within_best` is its old name).",
+    )  # fmt: skip
+    reference: str | None = Field(
+        default=None, description="Model relative requirements compare with (default: the "
+        "most accurate LLM in the run, else the largest model).",
+    )  # fmt: skip
     max_latency_s: float | None = Field(default=None, gt=0, description="p95 per request.")
     max_memory_mib: float | None = Field(default=None, gt=0)
     device: str | None = Field(default=None, description=f"One of {sorted(DEVICES_MIB)}.")
@@ -55,9 +68,30 @@ class RequirementsProfile(BaseModel):
 
     def for_task(self, task: str) -> Requirement:
         """The requirement of `task`: the defaults with the task's own keys on top."""
-        return Requirement.model_validate(
-            {**self.defaults.model_dump(), **self.tasks.get(task, {})}
-        )
+        own = dict(self.tasks.get(task, {}))
+        if "within_best" in own:  # the old name of `margin`
+            own["margin"] = own.pop("within_best")
+        return Requirement.model_validate({**self.defaults.model_dump(), **own})
+
+
+def with_reference(profile: RequirementsProfile, model: str | None) -> RequirementsProfile:
+    """`profile` with every task's reference set to `model` (the --reference option)."""
+    if not model:
+        return profile
+    defaults = profile.defaults.model_copy(update={"reference": model})
+    tasks = {task: {k: v for k, v in own.items() if k != "reference"}
+             for task, own in profile.tasks.items()}  # fmt: skip
+    return profile.model_copy(update={"defaults": defaults, "tasks": tasks})
+
+
+def check_reference(profile: RequirementsProfile, models: list[str]) -> None:
+    """One clear line when a named reference is not one of the run's models."""
+    named = {profile.defaults.reference} | {own.get("reference") for own in profile.tasks.values()}
+    for name in sorted(n for n in named if n):
+        if name not in models:
+            raise UserError(
+                f"reference model '{name}' is not in this run (models: {', '.join(models)})"
+            )
 
 
 class CostProfile(BaseModel):

@@ -43,23 +43,28 @@ def _per(row, key: str, n: int) -> float | None:
     return fig.per_sample(fig.figure(row, key), n)
 
 
-def _p95_latency(store: RunStore, model: str, input_tokens: float | None) -> float | None:
-    """End-to-end p95 from the perf scenario at the input length nearest the task's."""
+def _p95_latency(store: RunStore, model: str, input_tokens: float | None):
+    """(p95 seconds, basis): end-to-end p95 from the perf scenario at the input length nearest
+    the task's, or (None, None)."""
     perf = store.read_perf(model)
     if not perf or perf.status != "ok":
-        return None
-    points = [(m.input_tokens, m.detail["p95"]) for m in perf.select(Metric.E2E, batch_size=None)
+        return None, None
+    points = [(m.input_tokens, m.detail["p95"], m.n)
+              for m in perf.select(Metric.E2E, batch_size=None)
               if m.input_tokens and m.detail.get("p95") is not None]  # fmt: skip
     if not points:
-        return None
+        return None, None
     target = input_tokens or points[0][0]
-    return min(points, key=lambda p: abs(math.log(p[0]) - math.log(max(target, 1))))[1]
+    length, p95, n = min(points, key=lambda p: abs(math.log(p[0]) - math.log(max(target, 1))))
+    return p95, f"scenario, {length} input tokens, n = {n}"
 
 
 def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
           costs: CostProfile) -> RunDecisions:  # fmt: skip
     """Decisions for every task of the run."""
-    specs: dict[str, ModelSpec] = {s.name: s for s in store.read_info().model_specs}
+    info = store.read_info()
+    specs: dict[str, ModelSpec] = {s.name: s for s in info.model_specs}
+    facts = run_facts(info)
     out = RunDecisions(decisions=[], costs={}, candidates={})
     ok = table.dropna(subset=["accuracy"]) if not table.empty else table
     for task in dict.fromkeys(ok.task) if not ok.empty else []:  # in the table's order
@@ -75,11 +80,14 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
             out.costs[(r.model, task)] = cost
             scores = {s.doc_hash: s.scores.get(r.metric, 0.0)
                       for s in store.samples(r.model, task)}  # fmt: skip
-            latency = _p95_latency(store, r.model, tin)
+            latency, basis = _p95_latency(store, r.model, tin)
+            if latency is None:
+                latency, basis = _num(r, "latency_per_sample"), "batched mean per sample"
             cands.append(Candidate(
                 model=r.model, size_class=spec.size_class, local=spec.local,
                 accuracy=float(r.accuracy), ci_low=float(r.ci_low), ci_high=float(r.ci_high),
-                n=n, latency_s=latency if latency is not None else _num(r, "latency_per_sample"),
+                n=n, params_b=spec.params_b, items=facts.of(task).test_size,
+                latency_s=latency, latency_basis=basis,
                 memory_mib=_num(r, "peak_rss"), energy_wh_per_1k=_num(r, "energy_wh_per_1k"),
                 cost_per_1k=cost.per_1k, scores=scores,
             ))  # fmt: skip

@@ -2,17 +2,17 @@
 
 A change counts as a regression only beyond noise:
 - accuracy: on shared samples, a paired test — exact McNemar for right/wrong scores, a paired
-  bootstrap of the mean difference otherwise — at `alpha`; without shared samples, the
-  candidate's interval lying wholly below the baseline's;
+  BCa bootstrap of the mean difference otherwise — at `alpha`; without shared samples, the
+  candidate's interval lying wholly below the baseline's. Each cell states the smallest drop
+  its n could detect; per model, the right/wrong cells are also pooled into one McNemar test,
+  which is what gives a quick CI suite the power to see a 10-point drop;
 - cost figures: a relative change beyond a threshold (noisy machines need loose ones);
-- a cell that was ok and is now an error is a regression;
+- a cell that was ok and is now an error, or is missing from the candidate, is a regression;
 - on different hardware (fingerprint differs) only accuracy is compared, with a warning.
 """
 
 from __future__ import annotations
 
-import math
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -20,7 +20,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bench.analysis import figures as fig
-from bench.catalogue.specs import read_yaml
+from bench.analysis.decide import Candidate, decide
+from bench.analysis.requirements import Requirement
+from bench.analysis.stats import (
+    is_binary,
+    mcnemar_exact,
+    paired_bootstrap_interval,
+    smallest_detectable_drop,
+)
+from bench.catalogue.specs import SLM_MAX_PARAMS_B, read_yaml
 from bench.errors import UserError
 from bench.results.baseline import Snapshot, SnapshotCell
 from bench.results.records import Metric
@@ -112,24 +120,6 @@ class Comparison:
         return [f for f in self.findings if f.verdict == "regression"]
 
 
-def mcnemar_exact(b: int, c: int) -> float:
-    """Two-sided exact McNemar p-value from the discordant counts b and c."""
-    n = b + c
-    if n == 0:
-        return 1.0
-    k = min(b, c)
-    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
-    return min(1.0, 2 * tail)
-
-
-def paired_bootstrap(diffs: list[float], iters: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """95 % bootstrap interval of the mean of paired differences (seeded, deterministic)."""
-    rng = random.Random(seed)
-    n = len(diffs)
-    means = sorted(sum(rng.choice(diffs) for _ in range(n)) / n for _ in range(iters))
-    return means[int(0.025 * iters)], means[int(0.975 * iters) - 1]
-
-
 def compare_accuracy(base: SnapshotCell, cand: SnapshotCell, alpha: float) -> Finding:
     """Paired test on shared samples, else interval overlap."""
     shared = sorted(set(base.scores) & set(cand.scores))
@@ -138,16 +128,18 @@ def compare_accuracy(base: SnapshotCell, cand: SnapshotCell, alpha: float) -> Fi
         b_scores = [base.scores[h] for h in shared]
         c_scores = [cand.scores[h] for h in shared]
         b_mean, c_mean = sum(b_scores) / len(shared), sum(c_scores) / len(shared)
-        if all(v in (0.0, 1.0) for v in b_scores + c_scores):
+        if is_binary(b_scores + c_scores):
             lost = sum(1 for x, y in zip(b_scores, c_scores, strict=True) if x > y)
             won = sum(1 for x, y in zip(b_scores, c_scores, strict=True) if y > x)
             p = mcnemar_exact(lost, won)
             significant = p < alpha
-            detail = f"McNemar p={p:.3g} on {len(shared)} shared samples ({lost} lost, {won} won)"
+            detail = (f"McNemar p={p:.3g} on {len(shared)} shared samples "
+                      f"({lost} lost, {won} won); {_detectable(len(shared), alpha)}")  # fmt: skip
         else:
-            low, high = paired_bootstrap([y - x for x, y in zip(b_scores, c_scores, strict=True)])
+            diffs = [y - x for x, y in zip(b_scores, c_scores, strict=True)]
+            low, high = paired_bootstrap_interval(diffs, 1 - alpha)
             significant = high < 0 or low > 0
-            detail = f"paired bootstrap 95 % CI of Δ [{low:+.3f}, {high:+.3f}], n={len(shared)}"
+            detail = f"paired BCa bootstrap CI of Δ [{low:+.3f}, {high:+.3f}], n={len(shared)}"
         verdict = _direction(c_mean - b_mean, significant)
         return Finding(base.model, base.task, name, b_mean, c_mean, verdict, detail)
     below = cand.ci_high is not None and base.ci_low is not None and cand.ci_high < base.ci_low
@@ -155,6 +147,46 @@ def compare_accuracy(base: SnapshotCell, cand: SnapshotCell, alpha: float) -> Fi
     verdict = "regression" if below else "improvement" if above else "unchanged"
     detail = "no shared samples: 95 % intervals compared"
     return Finding(base.model, base.task, name, base.value, cand.value, verdict, detail)
+
+
+def _detectable(n: int, alpha: float) -> str:
+    """What the test could see at this n: the smallest drop it can flag at all."""
+    drop = smallest_detectable_drop(n, alpha)
+    if drop is None:
+        return f"no drop is detectable on {n} samples"
+    return f"smallest detectable drop {drop * 100:.0f} points"
+
+
+def compare_pooled(base: Snapshot, cand: Snapshot, alpha: float) -> list[Finding]:
+    """Per model, one exact McNemar test over the shared samples of all its right/wrong cells:
+    single cells of a quick suite are too small to detect anything, their pool is not."""
+    findings = []
+    for model in sorted({c.model for c in base.cells}):
+        lost = won = n = cells = 0
+        base_right = cand_right = 0.0
+        for b in base.cells:
+            c = cand.cell(b.model, b.task)
+            if b.model != model or c is None or b.status != "ok" or c.status != "ok":
+                continue
+            shared = sorted(set(b.scores) & set(c.scores))
+            pairs = [(b.scores[h], c.scores[h]) for h in shared]
+            if not pairs or not is_binary([v for pair in pairs for v in pair]):
+                continue
+            lost += sum(x > y for x, y in pairs)
+            won += sum(y > x for x, y in pairs)
+            base_right += sum(x for x, _ in pairs)
+            cand_right += sum(y for _, y in pairs)
+            n += len(pairs)
+            cells += 1
+        if cells < 2:  # one cell: its own test above says it all
+            continue
+        p = mcnemar_exact(lost, won)
+        detail = (f"pooled over right/wrong tasks: McNemar p={p:.3g} on {n} shared samples "
+                  f"({lost} lost, {won} won); {_detectable(n, alpha)}")  # fmt: skip
+        verdict = _direction((cand_right - base_right) / n, p < alpha)
+        findings.append(Finding(model, "(pooled)", "accuracy (pooled)", base_right / n,
+                                cand_right / n, verdict, detail))  # fmt: skip
+    return findings
 
 
 def _direction(delta: float, significant: bool) -> Verdict:
@@ -185,38 +217,48 @@ def compare_figure(base: SnapshotCell, cand: SnapshotCell, name: str, rule: Figu
     return Finding(base.model, base.task, name, b, c, verdict, detail)
 
 
-def _good(snap: Snapshot, task: str, delta: float) -> list[SnapshotCell]:
-    ok = [c for c in snap.cells if c.task == task and c.status == "ok" and c.value is not None]
-    best = max((c.value for c in ok), default=None)
-    return [c for c in ok if best is not None and c.value >= best - delta]
+def _decision(snap: Snapshot, task: str):
+    """The report's verdict rule (default requirement) on a snapshot's cells of `task`."""
+    cands = []
+    for c in snap.cells:
+        if c.task != task or c.status != "ok" or c.value is None:
+            continue
+        size = "slm" if (c.params_b or 0.0) < SLM_MAX_PARAMS_B else "llm"
+        cands.append(Candidate(
+            model=c.model, size_class=size, local=True, accuracy=c.value,
+            ci_low=c.ci_low or 0.0, ci_high=c.ci_high or 1.0, n=c.n or len(c.scores),
+            params_b=c.params_b, latency_s=_figure(c, Metric.LATENCY_PER_SAMPLE),
+            scores=dict(c.scores),
+        ))  # fmt: skip
+    return decide(task, cands, Requirement()) if cands else None
 
 
-def recommended(snap: Snapshot, task: str, delta: float = 0.02) -> str | None:
-    """Default profile: the fastest model whose accuracy is within `delta` of the best.
-
-    Until requirement profiles exist this is the rule applied to flag a flipped recommendation.
-    """
-    good = _good(snap, task, delta)
-    if not good:
-        return None
-    return min(
-        good, key=lambda c: (_figure(c, Metric.LATENCY_PER_SAMPLE) or math.inf, c.model)
-    ).model
+def recommended(snap: Snapshot, task: str) -> str | None:
+    """The model the report would recommend for `task` (bench.analysis.decide, defaults)."""
+    d = _decision(snap, task)
+    return d.recommended if d else None
 
 
-def flipped(base: Snapshot, cand: Snapshot, task: str, delta: float = 0.02) -> str | None:
+def _good(snap: Snapshot, task: str) -> set[str]:
+    """Models the verdict rule counts as good enough: shown within δ, and the reference."""
+    d = _decision(snap, task)
+    if not d or not d.reference:
+        return set()
+    shown = {c.model for c in d.comparisons if c.tested and c.test.outcome == "noninferior"}
+    return shown | {d.reference.model}
+
+
+def flipped(base: Snapshot, cand: Snapshot, task: str) -> str | None:
     """A recommendation change driven by accuracy, or None.
 
-    Between models that are all "good enough" on both sides the choice falls to latency, which
-    wobbles on a shared machine; that is not reported. A flip counts when the old choice is no
-    longer good enough, or the new one was not good enough before.
+    Between models that are all "good enough" on both sides the choice falls to cost and
+    latency, which wobble on a shared machine; that is not reported. A flip counts when the
+    old choice is no longer good enough, or the new one was not good enough before.
     """
-    before, after = recommended(base, task, delta), recommended(cand, task, delta)
+    before, after = recommended(base, task), recommended(cand, task)
     if not before or not after or before == after:
         return None
-    old_good = {c.model for c in _good(base, task, delta)}
-    new_good = {c.model for c in _good(cand, task, delta)}
-    if before not in new_good or after not in old_good:
+    if before not in _good(cand, task) or after not in _good(base, task):
         return f"flipped from {before} to {after}"
     return None
 
@@ -233,8 +275,9 @@ def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Compariso
     findings: list[Finding] = []
     for b in base.cells:
         c = cand.cell(b.model, b.task)
-        if c is None:
-            warnings.append(f"{b.model} × {b.task} is not in the candidate")
+        if c is None:  # a crashed or truncated run must not pass the gate
+            findings.append(Finding(b.model, b.task, "status", None, None, "regression",
+                                    "in the baseline, missing from the candidate"))  # fmt: skip
             continue
         if b.status == "ok" and c.status != "ok":
             findings.append(Finding(b.model, b.task, "status", None, None, "regression",
@@ -248,6 +291,7 @@ def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Compariso
                 found = compare_figure(b, c, name, rule)
                 if found:
                     findings.append(found)
+    findings += compare_pooled(base, cand, thresholds.alpha)
     for task in sorted({c.task for c in base.cells}):
         if detail := flipped(base, cand, task):
             findings.append(Finding("—", task, "recommended model", None, None, "warning", detail))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from bench.analysis.decide import Comparison, Decision
 from bench.analysis.requirements import RequirementsProfile
 from bench.analysis.verdicts import RunDecisions
 
@@ -28,6 +29,39 @@ class Formatter:
         return self(float(value), 0)
 
 
+def _points(x: float, fmt: Formatter) -> str:
+    """A difference of scores in percentage points, signed."""
+    text = fmt(abs(x) * 100, 1)
+    return ("+" if x > 0 else "−" if x < 0 else "±") + text
+
+
+def _relative_line(d: Decision, cmp: Comparison, t: dict, fmt: Formatter) -> str:
+    test = cmp.test
+    args = {"model": cmp.model, "ref": d.reference.model, "diff": _points(test.difference, fmt),
+            "n": test.n, "d": fmt(d.margin * 100, 0)}  # fmt: skip
+    if test.outcome == "inferior":
+        line = t["rel_needed"].format(worse=fmt(-test.upper * 100, 1), **args)
+    elif test.lower >= 0:
+        line = t["rel_at_least_as_good"].format(**args)
+    elif test.outcome == "noninferior":
+        line = t["rel_sufficient"].format(worse=fmt(-test.lower * 100, 1), **args)
+    else:
+        line = t["rel_open"].format(worse=fmt(-test.lower * 100, 1),
+                                    better=fmt(test.upper * 100, 1), **args)  # fmt: skip
+    return line if cmp.tested else f"{line} {t['not_tested']}"
+
+
+def _verdict_text(d: Decision, t: dict, fmt: Formatter) -> str:
+    kind = d.verdict
+    if kind == "llm_needed" and d.reference and not d.reference.is_llm:
+        kind = "reference_needed"
+    text = t[f"verdict_{kind}"]
+    if d.verdict == "no_reference":
+        ref = d.reference.model if d.reference else "–"
+        text += " — " + t[f"no_reference_{d.note}"].format(ref=ref)
+    return text
+
+
 def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Formatter,
                  currency: str) -> list[dict]:  # fmt: skip
     """One row per task: verdict, recommended model, the numbers that justify it."""
@@ -35,40 +69,40 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
     for d in dec.decisions:
         cands = {c.model: c for c in dec.candidates.get(d.task, [])}
         why = []
-        r = req.for_task(d.task)
-        if not math.isnan(d.threshold):
-            limit = fmt(d.threshold, 3)
-            if r.min_accuracy is not None:
-                why.append(t["threshold_abs"].format(t=limit))
-            else:
-                why.append(t["threshold_rel"].format(d=fmt(r.within_best, 2), t=limit))
-        if d.recommended:
+        if d.mode == "absolute":
+            why.append(t["threshold_abs"].format(t=fmt(d.threshold, 2)))
+            shown = [d.check(d.deciding)] if d.deciding else []
+            shown += [d.check(d.recommended)] if d.recommended != d.deciding else []
+            for chk in filter(None, shown):
+                acc = fmt(cands[chk.model].accuracy, 3)
+                why.append(t["abs_line"].format(
+                    model=chk.model, acc=acc, lo=fmt(chk.low, 3), hi=fmt(chk.high, 3), n=chk.n
+                ))  # fmt: skip
+        elif d.reference:
+            ref = d.reference
+            how = t[f"reference_{ref.chosen_by}"]
+            why.append(t["reference_line"].format(ref=ref.model, params=fmt(ref.params_b, 2),
+                                                  how=how))  # fmt: skip
+            why.append(t["threshold_rel"].format(d=fmt(d.margin * 100, 0)))
+            why += [_relative_line(d, cmp, t, fmt) for cmp in d.comparisons]
+        if d.verdict == "inconclusive":
+            if d.beyond_task:
+                items = cands[d.deciding].items if d.deciding in cands else None
+                why.append(t["beyond_task"].format(items=fmt.int(items or 0)))
+            elif d.samples_needed is not None and d.deciding in cands:
+                have = cands[d.deciding].n
+                why.append(t["more_samples"].format(more=fmt.int(d.samples_needed - have),
+                                                    total=fmt.int(d.samples_needed)))  # fmt: skip
+        if d.recommended and d.recommended in cands:
             c = cands[d.recommended]
-            why.append(
-                t["reaches"].format(
-                    model=c.model,
-                    acc=fmt(c.accuracy, 3),
-                    lo=fmt(c.ci_low, 3),
-                    hi=fmt(c.ci_high, 3),
-                    n=c.n,
-                )
-            )
+            if c.latency_s is not None:
+                why.append(t["latency_line"].format(lat=fmt(c.latency_s, 2),
+                                                    basis=c.latency_basis or "–"))  # fmt: skip
             if c.cost_per_1k is not None:
                 why.append(t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency))
-        verdict = t[f"verdict_{d.verdict}"]
-        if d.verdict == "inconclusive" and d.more_samples is not None:
-            verdict += " — " + t["more_samples"].format(n=fmt.int(d.more_samples))
-        paired = None
-        if d.comparison:
-            cmp = d.comparison
-            paired = t["paired"].format(
-                slm=cmp.slm, llm=cmp.llm, diff=fmt(cmp.difference, 3), n=cmp.n_shared,
-                test=cmp.test, p=fmt(cmp.p_value, 3) if cmp.p_value is not None else "–",
-                eq=t["equivalent"] if cmp.equivalent else t["not_equivalent"],
-            )  # fmt: skip
-        rows.append({"task": d.task, "verdict": verdict, "kind": d.verdict,
-                     "recommended": d.recommended or "–", "why": "; ".join(why),
-                     "excluded": d.excluded, "paired": paired})  # fmt: skip
+        rows.append({"task": d.task, "verdict": _verdict_text(d, t, fmt), "kind": d.verdict,
+                     "recommended": d.recommended or "–", "why": why,
+                     "excluded": d.excluded})  # fmt: skip
     return rows
 
 

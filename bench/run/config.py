@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bench.catalogue.specs import DEFAULT_MODELS
 from bench.errors import UserError
@@ -49,7 +49,18 @@ class RunConfig(BaseModel):
         default_factory=list, description="`KEY=VALUE` engine settings over the catalogue's."
     )
     catalogue: Path | None = Field(default=None, description="Extra catalogue YAML, if any.")
+    reference: str | None = Field(
+        default=None, description="Reference model of relative verdicts (default: best LLM)."
+    )
     results_dir: Path = Field(default=Path("results"), description="Where run folders go.")
+
+    @model_validator(mode="after")
+    def _reference_is_run(self) -> RunConfig:
+        if self.reference and self.reference not in self.models:
+            raise ValueError(
+                f"reference model '{self.reference}' is not in --models ({', '.join(self.models)})"
+            )
+        return self
 
     @field_validator("models", "tasks")
     @classmethod
