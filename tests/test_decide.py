@@ -227,3 +227,34 @@ def test_translation_files_have_the_same_keys():
     from bench.report.render import texts
 
     assert set(texts("en")) == set(texts("de"))
+
+
+def test_multiple_choice_context_is_counted_once_per_request():
+    from types import SimpleNamespace
+
+    from bench.backends.base import MeteredCalls, Usage
+
+    class Base:
+        def loglikelihood(self, requests, disable_tqdm=False):
+            return [(0.0, True)] * len(requests)
+
+    class Counting(MeteredCalls, Base):
+        usage = Usage()
+
+        def tok_encode(self, text):
+            return text.split()
+
+    lm = Counting()
+    context = "one two three four five six seven eight nine ten"  # 10 tokens
+    options = [SimpleNamespace(args=(context, f" option{i}")) for i in range(8)]
+    lm.loglikelihood(options)
+    assert lm.usage.input_tokens == 10 + 8  # not 8 × 11
+
+
+def test_capacity_and_break_even_beyond_it():
+    from bench.analysis.cost import capacity_per_month
+
+    profile = CostProfile(utilisation=0.5)
+    # 0.5 × 730 h × 3600 s / 2 s per request = 657,000 requests per month
+    assert capacity_per_month(profile, 2.0) == pytest.approx(657_000)
+    assert capacity_per_month(profile, None) is None

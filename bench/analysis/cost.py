@@ -65,6 +65,18 @@ def break_even_requests_per_month(profile: CostProfile, self_hosted_marginal_per
     return fixed_per_month / saving_per_request
 
 
+HOURS_PER_MONTH = 730.0
+"""Average hours in a month (8,760 / 12)."""
+
+
+def capacity_per_month(profile: CostProfile, seconds_per_request: float | None) -> float | None:
+    """Requests per month the measured machine serves at the profile's utilisation, one
+    request after another at the measured model time per request (batching may raise it)."""
+    if not seconds_per_request:
+        return None
+    return profile.utilisation * HOURS_PER_MONTH * 3600 / seconds_per_request
+
+
 def sensitivity(spec: ModelSpec, seconds: float | None, energy_kwh: float | None,
                 profile: CostProfile, factors=(0.5, 1.0, 2.0)) -> list[dict]:  # fmt: skip
     """Cost per 1k when the price assumptions move: hardware price, electricity, utilisation."""

@@ -12,7 +12,13 @@ import pandas as pd
 
 from bench.analysis import figures as fig
 from bench.analysis.cascade import CascadePoint, simulate
-from bench.analysis.cost import Cost, break_even_requests_per_month, cost_per_1k, sensitivity
+from bench.analysis.cost import (
+    Cost,
+    break_even_requests_per_month,
+    capacity_per_month,
+    cost_per_1k,
+    sensitivity,
+)
 from bench.analysis.decide import Candidate, Decision, decide
 from bench.analysis.facts import run_facts
 from bench.analysis.requirements import CostProfile, RequirementsProfile
@@ -93,12 +99,16 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
             ))  # fmt: skip
         out.candidates[task] = cands
         out.decisions.append(decide(task, cands, req.for_task(task)))
-        out.cascades.update(_cascade(store, task, cands, specs))
-    out.break_even, out.sensitivity = _money(store, ok, specs, costs)
+        rows = ok[ok.task == task]
+        metrics = dict(zip(rows.model, rows.metric, strict=True))
+        mean_latency = {m: _num(r, "latency_per_sample") for m, (_, r) in
+                        zip(rows.model, rows.iterrows(), strict=True)}  # fmt: skip
+        out.cascades.update(_cascade(store, task, cands, specs, metrics, mean_latency))
+    out.break_even, out.sensitivity = _money(store, ok, specs, costs, out.decisions)
     return out
 
 
-def _cascade(store, task, cands, specs) -> dict:
+def _cascade(store, task, cands, specs, metrics, mean_latency) -> dict:
     """Smallest model first, largest model on escalation, if confidences exist."""
     if len(cands) < 2:
         return {}
@@ -107,39 +117,54 @@ def _cascade(store, task, cands, specs) -> dict:
     samples = store.samples(small.model, task)
     if not samples or samples[0].confidence is None:
         return {}
-    metric = next(iter(samples[0].scores))
+    metric = metrics[small.model]  # the primary metric, as the verdict scores it
     small_map = {s.doc_hash: (s.scores.get(metric, 0.0), s.confidence) for s in samples}
+    # means blend linearly (a p95 does not): mean model time per request of each model
     points = simulate(small_map, large.scores, small.cost_per_1k, large.cost_per_1k,
-                      small.latency_s, large.latency_s, steps=10)  # fmt: skip
+                      mean_latency[small.model], mean_latency[large.model], steps=10)  # fmt: skip
     return {task: (small.model, large.model, points)} if points else {}
 
 
-def _money(store, ok: pd.DataFrame, specs, costs: CostProfile):
-    """Break-even against each priced API model of the run, and price sensitivity, for the
-    cheapest local model over the run (token counts from this run: an estimate for the API)."""
+def _money(store, ok: pd.DataFrame, specs, costs: CostProfile, decisions: list[Decision]):
+    """Per task, the recommended model when it runs locally (the cheapest that meets the
+    task's requirements): break-even against each priced API model of the run, with the
+    volume compared with what the measured machine can serve; sensitivity per such model.
+    API token counts come from this run (counted once per request): an estimate for the API."""
     if ok.empty:
         return [], []
-    local = ok[ok.model.map(lambda m: specs.get(m) is not None and specs[m].local)]
-    if local.empty:
-        return [], []
-    per_model = local.groupby("model").agg(
-        latency=("latency_per_sample", "mean"), energy=("energy", "sum"), n=("n", "sum"),
-        tin=("input_tokens", "sum"), tout=("output_tokens", "sum"),
-    )  # fmt: skip
-    rows = []
-    for model, r in per_model.iterrows():
-        own = cost_per_1k(specs[model], r.latency, r.energy / r.n, None, None, costs)
-        rows.append((own, model, r))
-    own, model, r = min(rows, key=lambda x: x[0].per_1k or math.inf)
     apis = run_facts(store.read_info()).price_models  # as priced when the run started
-    even = []
-    for api in apis:
-        api_cost = cost_per_1k(api, None, None, r.tin / r.n, r.tout / r.n, costs)
-        if api_cost.per_1k is None:
+    even, chosen = [], {}
+    for d in decisions:
+        spec = specs.get(d.recommended)
+        if spec is None or not spec.local:
             continue
-        volume = break_even_requests_per_month(costs, own.energy or 0.0, api_cost.per_1k)
-        even.append({"model": model, "api": api.name, "own_per_1k": own.per_1k,
-                     "api_per_1k": api_cost.per_1k, "volume": volume,
-                     "as_of": api.price.as_of})  # fmt: skip
-    sens = sensitivity(specs[model], r.latency, r.energy / r.n, costs)
-    return even, [{**s, "model": model} for s in sens]
+        rows = ok[(ok.model == d.recommended) & (ok.task == d.task)]
+        if rows.empty:
+            continue
+        r = rows.iloc[0]
+        n = int(r.n)
+        seconds = _num(r, "latency_per_sample")
+        energy = _per(r, "energy", n)
+        own = cost_per_1k(spec, seconds, energy, None, None, costs)
+        chosen.setdefault(d.recommended, []).append((seconds, energy))
+        capacity = capacity_per_month(costs, seconds)
+        for api in apis:
+            api_cost = cost_per_1k(api, None, None, _per(r, "input_tokens", n),
+                                   _per(r, "output_tokens", n), costs)  # fmt: skip
+            if api_cost.per_1k is None:
+                continue
+            volume = break_even_requests_per_month(costs, own.energy or 0.0, api_cost.per_1k)
+            even.append({"task": d.task, "model": d.recommended, "api": api.name,
+                         "own_per_1k": own.per_1k, "api_per_1k": api_cost.per_1k,
+                         "volume": volume, "capacity": capacity,
+                         "beyond_capacity": volume is not None and capacity is not None
+                         and volume > capacity, "as_of": api.price.as_of})  # fmt: skip
+    sens = []
+    for model, figures in chosen.items():
+        seconds = [s for s, _ in figures if s is not None]
+        energies = [e for _, e in figures if e is not None]
+        mean_s = sum(seconds) / len(seconds) if seconds else None
+        mean_e = sum(energies) / len(energies) if energies else None
+        sens += [{**row, "model": model} for row in sensitivity(specs[model], mean_s, mean_e,
+                                                                 costs)]  # fmt: skip
+    return even, sens

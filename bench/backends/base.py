@@ -49,7 +49,10 @@ class MeteredCalls:
         out = super().loglikelihood(requests, disable_tqdm=True)
         self.usage.model_seconds += time.perf_counter() - start
         self.usage.requests += len(requests)
-        self.usage.input_tokens += self.count_input([a for r in requests for a in r.args[:2]])
+        # A multiple-choice question sends its context once with every option; a request (and
+        # an API bill) holds it once: count each distinct context once, plus every option.
+        contexts = list(dict.fromkeys(r.args[0] for r in requests))
+        self.usage.input_tokens += self.count_input(contexts + [r.args[1] for r in requests])
         return out
 
     def generate_until(self, requests, disable_tqdm: bool = False):

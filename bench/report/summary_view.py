@@ -111,15 +111,18 @@ def money_view(dec: RunDecisions, t: dict, fmt: Formatter) -> dict:
     lines = []
     for b in dec.break_even:
         if b["volume"] is None:
-            lines.append(t["no_break_even"].format(api=b["api"], model=b["model"]))
+            line = t["no_break_even"].format(api=b["api"], model=b["model"])
         else:
-            lines.append(t["break_even"].format(model=b["model"], api=b["api"],
-                                                volume=fmt.int(b["volume"])))  # fmt: skip
-    sens = [{"assumption": s["assumption"], "factor": fmt(s["factor"], 1),
+            line = t["break_even"].format(model=b["model"], api=b["api"],
+                                          volume=fmt.int(b["volume"]))  # fmt: skip
+            if b["beyond_capacity"]:
+                line += " " + t["beyond_capacity"].format(capacity=fmt.int(b["capacity"]))
+        lines.append(f"{b['task']}: {line}")
+    sens = [{"model": s["model"], "assumption": s["assumption"], "factor": fmt(s["factor"], 1),
              "value": fmt(s["value"], 2), "per_1k": fmt(s["per_1k"], 4)}
             for s in dec.sensitivity]  # fmt: skip
-    return {"break_even": lines, "sensitivity": sens,
-            "model": dec.sensitivity[0]["model"] if dec.sensitivity else None}  # fmt: skip
+    models = sorted({s["model"] for s in dec.sensitivity})
+    return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None}
 
 
 def cascade_view(dec: RunDecisions, fmt: Formatter) -> list[dict]:
