@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.analysis.facts import run_facts
+from bench.analysis.requirements import Requirement, RequirementsProfile
 from bench.report.render import write_report
 from bench.results.store import open_run
 from bench.taskkit.facts import task_facts
@@ -27,8 +28,13 @@ def run_dir(tmp_path) -> Path:
     return Path(shutil.copytree(FIXTURE, tmp_path / FIXTURE.name))
 
 
+# One model, so no relative verdict: an absolute floor of 0 recommends it, which puts the
+# money section (break-even against the stored API prices) into the report.
+FLOOR = RequirementsProfile(defaults=Requirement(min_accuracy=0.0))
+
+
 def _report(run_dir: Path, out: Path, lang: str = "en") -> str:
-    html = write_report(run_dir, out, lang).read_text(encoding="utf-8")
+    html = write_report(run_dir, out, lang, FLOOR).read_text(encoding="utf-8")
     # Any rendering time stamp would differ between two renderings; the report has none
     # today, so this only guards the comparison should one be added.
     return re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", "T", html)
