@@ -41,6 +41,8 @@ class ReportContext:
     """Price assumptions behind the money figures."""
     summary: list[dict]
     """One verdict row per task (see `summary_view.summary_rows`)."""
+    summary_header: list[str]
+    """The reference model and δ, when every task shares them."""
     summary_undecided: bool
     """No task could be decided (no reference model): one line says so instead of rows."""
     has_llm: bool

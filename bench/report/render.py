@@ -29,7 +29,13 @@ from bench.report.context import ReportContext, texts
 from bench.report.family_view import family_view
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
 from bench.report.perf_view import perf_view
-from bench.report.summary_view import Formatter, cascade_view, money_view, summary_rows
+from bench.report.summary_view import (
+    Formatter,
+    cascade_view,
+    money_view,
+    summary_header,
+    summary_rows,
+)
 from bench.results.records import CellResult, Measurement, Metric, Phase
 from bench.results.store import RunStore, atomic_write_text, open_run
 
@@ -132,6 +138,7 @@ def build_context(
             util=fmt(costs.utilisation * 100, 0), kwh=fmt(costs.electricity_per_kwh, 2)),
         requirements=requirements, costs=costs,
         summary=summary_view,
+        summary_header=summary_header(decisions, t, fmt) if decisions else [],
         # Nothing decidable (only SLMs, only relative requirements): one line says so.
         summary_undecided=bool(summary_view)
         and all(r["kind"] == "no_reference" for r in summary_view),

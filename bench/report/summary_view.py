@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bench.analysis.decide import Comparison, Decision
+from bench.analysis.decide import Comparison, Decision, Reference
 from bench.analysis.requirements import RequirementsProfile
 from bench.analysis.verdicts import RunDecisions
 
@@ -35,6 +35,14 @@ def _points(x: float, fmt: Formatter) -> str:
     return ("+" if x > 0 else "−" if x < 0 else "±") + text
 
 
+def _bound(x: float, t: dict, fmt: Formatter) -> str:
+    """A bound of the difference in words: '4.2 points worse' / 'better' / 'equal'."""
+    if abs(x) < 5e-4:
+        return t["points_equal"]
+    key = "points_worse" if x < 0 else "points_better"
+    return t[key].format(p=fmt(abs(x) * 100, 1))
+
+
 def _relative_line(d: Decision, cmp: Comparison, t: dict, fmt: Formatter) -> str:
     test = cmp.test
     args = {"model": cmp.model, "ref": d.reference.model, "diff": _points(test.difference, fmt),
@@ -46,9 +54,25 @@ def _relative_line(d: Decision, cmp: Comparison, t: dict, fmt: Formatter) -> str
     elif test.outcome == "noninferior":
         line = t["rel_sufficient"].format(worse=fmt(-test.lower * 100, 1), **args)
     else:
-        line = t["rel_open"].format(worse=fmt(-test.lower * 100, 1),
-                                    better=fmt(test.upper * 100, 1), **args)  # fmt: skip
+        line = t["rel_open"].format(low=_bound(test.lower, t, fmt),
+                                    high=_bound(test.upper, t, fmt), **args)  # fmt: skip
     return line if cmp.tested else f"{line} {t['not_tested']}"
+
+
+def reference_line(ref: Reference, t: dict, fmt: Formatter) -> str:
+    """'Reference: model (size, how it was chosen)'."""
+    return t["reference_line"].format(ref=ref.model, params=fmt(ref.params_b, 2),
+                                      how=t[f"reference_{ref.chosen_by}"])  # fmt: skip
+
+
+def summary_header(dec: RunDecisions, t: dict, fmt: Formatter) -> list[str]:
+    """Lines above the verdict table: the reference and δ, when every task shares them."""
+    refs = {(d.reference.model, d.reference.chosen_by) for d in dec.decisions if d.reference}
+    margins = {d.margin for d in dec.decisions if d.mode == "relative" and d.reference}
+    if len(refs) != 1 or len(margins) != 1:
+        return []
+    ref = next(d.reference for d in dec.decisions if d.reference)
+    return [reference_line(ref, t, fmt), t["threshold_rel"].format(d=fmt(margins.pop() * 100, 0))]
 
 
 def _verdict_text(d: Decision, t: dict, fmt: Formatter) -> str:
@@ -64,8 +88,10 @@ def _verdict_text(d: Decision, t: dict, fmt: Formatter) -> str:
 
 def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Formatter,
                  currency: str) -> list[dict]:  # fmt: skip
-    """One row per task: verdict, recommended model, the numbers that justify it."""
+    """One row per task: verdict, recommended model, the numbers that justify it (the
+    reference and δ only when `summary_header` does not already show them)."""
     rows = []
+    shared = bool(summary_header(dec, t, fmt))
     for d in dec.decisions:
         cands = {c.model: c for c in dec.candidates.get(d.task, [])}
         why = []
@@ -79,11 +105,9 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
                     model=chk.model, acc=acc, lo=fmt(chk.low, 3), hi=fmt(chk.high, 3), n=chk.n
                 ))  # fmt: skip
         elif d.reference:
-            ref = d.reference
-            how = t[f"reference_{ref.chosen_by}"]
-            why.append(t["reference_line"].format(ref=ref.model, params=fmt(ref.params_b, 2),
-                                                  how=how))  # fmt: skip
-            why.append(t["threshold_rel"].format(d=fmt(d.margin * 100, 0)))
+            if not shared:
+                why.append(reference_line(d.reference, t, fmt))
+                why.append(t["threshold_rel"].format(d=fmt(d.margin * 100, 0)))
             why += [_relative_line(d, cmp, t, fmt) for cmp in d.comparisons]
         if d.verdict == "inconclusive":
             if d.beyond_task:
