@@ -42,7 +42,9 @@ class ReportContext:
     summary: list[dict]
     """One verdict row per task (see `summary_view.summary_rows`)."""
     summary_header: list[str]
-    """The reference model and δ, when every task shares them."""
+    """The reference model, when every task shares it."""
+    requirements_text: list[str]
+    """The requirements profile in plain words."""
     summary_undecided: bool
     """No task could be decided (no reference model): one line says so instead of rows."""
     has_llm: bool

@@ -33,6 +33,7 @@ from bench.report.summary_view import (
     Formatter,
     cascade_view,
     money_view,
+    requirements_lines,
     summary_header,
     summary_rows,
 )
@@ -129,7 +130,7 @@ def build_context(
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
     rows_by_task = _task_rows(table, fmt)
     summary_view = (
-        summary_rows(decisions, requirements, t, fmt, costs.currency) if decisions else []
+        summary_rows(decisions, requirements, t, fmt, costs.currency, facts) if decisions else []
     )
     return ReportContext(
         t=t, lang=lang, info=info, currency=costs.currency,
@@ -139,6 +140,7 @@ def build_context(
         requirements=requirements, costs=costs,
         summary=summary_view,
         summary_header=summary_header(decisions, t, fmt) if decisions else [],
+        requirements_text=requirements_lines(requirements, t, fmt),
         # Nothing decidable (only SLMs, only relative requirements): one line says so.
         summary_undecided=bool(summary_view)
         and all(r["kind"] == "no_reference" for r in summary_view),

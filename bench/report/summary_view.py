@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 
 from bench.analysis.decide import Comparison, Decision, Reference
-from bench.analysis.requirements import RequirementsProfile
+from bench.analysis.facts import RunFacts
+from bench.analysis.requirements import Requirement, RequirementsProfile
 from bench.analysis.verdicts import RunDecisions
+from bench.report.names import task_title
 
 
 class Formatter:
@@ -65,14 +67,41 @@ def reference_line(ref: Reference, t: dict, fmt: Formatter) -> str:
                                       how=t[f"reference_{ref.chosen_by}"])  # fmt: skip
 
 
+def requirement_text(r: Requirement, t: dict, fmt: Formatter) -> str:
+    """A requirement in plain words: 'at most 10 points worse than the reference; data stays
+    in the house'."""
+    parts = [t["req_floor"].format(f=fmt(r.min_accuracy * 100, 0)) if r.min_accuracy is not None
+             else t["req_margin"].format(d=fmt(r.margin * 100, 0))]  # fmt: skip
+    if r.max_latency_s:
+        parts.append(t["req_latency"].format(s=fmt(r.max_latency_s, 1)))
+    if r.device:
+        parts.append(t["req_device"].format(device=r.device))
+    if r.max_memory_mib:
+        parts.append(t["req_memory"].format(m=fmt.int(r.max_memory_mib)))
+    if r.max_energy_wh_per_1k:
+        parts.append(t["req_energy"].format(e=fmt(r.max_energy_wh_per_1k, 1)))
+    if r.max_cost_per_1k is not None:
+        parts.append(t["req_cost"].format(c=fmt(r.max_cost_per_1k, 2)))
+    if r.on_premises:
+        parts.append(t["req_on_premises"])
+    return "; ".join(parts)
+
+
+def requirements_lines(req: RequirementsProfile, t: dict, fmt: Formatter) -> list[str]:
+    """The profile in plain words: the defaults, then each task that differs."""
+    lines = [t["req_all"].format(text=requirement_text(req.defaults, t, fmt))]
+    for task in sorted(req.tasks):
+        lines.append(f"{task}: {requirement_text(req.for_task(task), t, fmt)}")
+    return lines
+
+
 def summary_header(dec: RunDecisions, t: dict, fmt: Formatter) -> list[str]:
-    """Lines above the verdict table: the reference and δ, when every task shares them."""
+    """The reference line above the verdicts, when every task shares one reference and δ."""
     refs = {(d.reference.model, d.reference.chosen_by) for d in dec.decisions if d.reference}
     margins = {d.margin for d in dec.decisions if d.mode == "relative" and d.reference}
     if len(refs) != 1 or len(margins) != 1:
         return []
-    ref = next(d.reference for d in dec.decisions if d.reference)
-    return [reference_line(ref, t, fmt), t["threshold_rel"].format(d=fmt(margins.pop() * 100, 0))]
+    return [reference_line(next(d.reference for d in dec.decisions if d.reference), t, fmt)]
 
 
 def _verdict_text(d: Decision, t: dict, fmt: Formatter) -> str:
@@ -86,8 +115,68 @@ def _verdict_text(d: Decision, t: dict, fmt: Formatter) -> str:
     return text
 
 
+def energy_text(wh: float | None, fmt: Formatter) -> str:
+    """Energy in the unit that keeps a few digits: Wh, or mWh below 1 Wh."""
+    if wh is None or (isinstance(wh, float) and math.isnan(wh)):
+        return "–"
+    return f"{fmt(wh, 2)} Wh" if wh >= 1 else f"{fmt(wh * 1000, 1)} mWh"
+
+
+def money_text(amount: float | None, currency: str, fmt: Formatter) -> str:
+    """Money in cents below one unit (0,7 ct), else in the currency."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    if amount < 1 and currency in CENTS:
+        return f"{fmt(amount * 100, 1 if amount * 100 < 10 else 0)} {CENTS[currency]}"
+    return f"{fmt(amount, 2)} {currency}"
+
+
+CENTS = {"EUR": "ct", "USD": "¢", "CHF": "Rp."}
+"""The hundredth of a currency as readers write it."""
+
+
+def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str) -> str:
+    """The verdict in one sentence with the numbers it rests on."""
+    cmp = d.comparison(d.deciding)
+    if d.mode == "relative" and cmp and d.reference:
+        test, args = cmp.test, {"model": cmp.model, "ref": d.reference.model, "n": cmp.test.n}
+        if d.verdict == "slm_sufficient":
+            worse = fmt(-test.lower * 100, 1)
+            text = (t["say_better"].format(**args) if test.lower >= 0
+                    else t["say_sufficient"].format(worse=worse, **args))  # fmt: skip
+        elif d.verdict in {"llm_needed", "none_meets"}:
+            text = t["say_needed"].format(worse=fmt(-test.upper * 100, 1), **args)
+        else:
+            text = t["say_open"].format(low=_bound(test.lower, t, fmt),
+                                        high=_bound(test.upper, t, fmt), **args)  # fmt: skip
+    elif d.mode == "absolute" and d.check(d.deciding or d.recommended):
+        chk = d.check(d.deciding or d.recommended)
+        text = t["say_absolute"].format(model=chk.model, lo=fmt(chk.low * 100, 0),
+                                        hi=fmt(chk.high * 100, 0), n=chk.n,
+                                        floor=fmt(d.threshold * 100, 0))  # fmt: skip
+    elif d.verdict == "no_reference":
+        text = t[f"no_reference_{d.note}"].format(ref=d.reference.model if d.reference else "–")
+    else:
+        text = t["verdict_" + d.verdict]
+    if d.verdict == "inconclusive":
+        if d.beyond_task:
+            items = cands[d.deciding].items if d.deciding in cands else None
+            text += " " + t["say_beyond"].format(items=fmt.int(items or 0))
+        elif d.samples_needed is not None and d.deciding in cands:
+            text += " " + t["say_more"].format(total=fmt.int(d.samples_needed))
+    c = cands.get(d.recommended)
+    if c is not None:
+        wh = c.energy_wh_per_1k / 1000 if c.energy_wh_per_1k is not None else None
+        text += " " + t["say_costs"].format(
+            lat=fmt(c.latency_s, 2) if c.latency_s is not None else "–",
+            energy=energy_text(wh, fmt),
+            cost=money_text(c.cost_per_1k, currency, fmt),
+        )
+    return text
+
+
 def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Formatter,
-                 currency: str) -> list[dict]:  # fmt: skip
+                 currency: str, facts: RunFacts) -> list[dict]:  # fmt: skip
     """One row per task: verdict, recommended model, the numbers that justify it (the
     reference and δ only when `summary_header` does not already show them)."""
     rows = []
@@ -124,7 +213,9 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
                                                     basis=c.latency_basis or "–"))  # fmt: skip
             if c.cost_per_1k is not None:
                 why.append(t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency))
-        rows.append({"task": d.task, "verdict": _verdict_text(d, t, fmt), "kind": d.verdict,
+        rows.append({"task": d.task, "title": task_title(facts.of(d.task), t),
+                     "sentence": _sentence(d, cands, t, fmt, currency),
+                     "verdict": _verdict_text(d, t, fmt), "kind": d.verdict,
                      "recommended": d.recommended or "–", "why": why,
                      "excluded": d.excluded})  # fmt: skip
     return rows
