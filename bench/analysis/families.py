@@ -1,5 +1,5 @@
-"""Views across tasks of one family: the overview by family, the long-context curve and RAG
-with/without retrieval.
+"""Views across tasks of one family: the overview by family and RAG with/without retrieval
+(the long-context curve is in `bench.analysis.long_context`).
 
 All read the per-cell summary table (see `bench.analysis.table.summary`) and the run's task
 facts (`bench.analysis.facts`), never task names, so they work on any run that holds the
@@ -28,62 +28,6 @@ FAMILY_ORDER = (
 _FAMILY_RANK = {family: i for i, family in enumerate(FAMILY_ORDER)}
 OTHER_FAMILY = LM_EVAL_FAMILY
 """Family of tasks that are not ours (any lm-eval task by name)."""
-EFFECTIVE_SHARE = 0.8
-"""A length counts as handled while the score stays ≥ 80 % of the shortest length's score."""
-
-
-def effective_context_length(points: list[tuple[int, float]], share: float = EFFECTIVE_SHARE):
-    """Longest nominal length up to which every score is ≥ `share` × the shortest one's.
-
-    `points` are (length, score) pairs. None when the shortest length already scores 0 (the
-    model does not do the task at all, so no length is "handled").
-    """
-    points = sorted(points)
-    if not points or points[0][1] <= 0:
-        return None
-    floor = share * points[0][1]
-    best = None
-    for length, score in points:
-        if score < floor:
-            break
-        best = length
-    return best
-
-
-def long_context_table(summary: pd.DataFrame, facts: RunFacts) -> pd.DataFrame:
-    """One row per model × language × length: score with CI, mean input tokens, status."""
-    rows = []
-    for _, r in summary.iterrows():
-        task = facts.of(str(r.task))
-        if task.family != "long_context" or task.context_tokens is None:
-            continue
-        n = r.get("n")
-        tokens = r.get("input_tokens")
-        rows.append({
-            "model": r.model, "lang": task.language, "length": int(task.context_tokens),
-            "score": r.get("accuracy"), "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"),
-            "n": n, "mean_input_tokens": tokens / n if n and pd.notna(tokens) else None,
-            "error": r.get("error"),
-        })  # fmt: skip
-    return pd.DataFrame(rows).sort_values(["model", "lang", "length"]) if rows else pd.DataFrame()
-
-
-def effective_lengths(curves: pd.DataFrame) -> pd.DataFrame:
-    """Effective context length per model × language, and the longest length run."""
-    if curves.empty:
-        return pd.DataFrame()
-    rows = []
-    for (model, lang), group in curves.groupby(["model", "lang"]):
-        ran = group.dropna(subset=["score"])
-        points = list(zip(ran.length, ran.score, strict=True))
-        rows.append({
-            "model": model, "lang": lang,
-            "effective_length": effective_context_length(points),
-            "longest_run": int(ran.length.max()) if len(ran) else None,
-            "skipped_from": int(group[group.score.isna()].length.min())
-            if group.score.isna().any() else None,
-        })  # fmt: skip
-    return pd.DataFrame(rows)
 
 
 def rag_table(summary: pd.DataFrame, facts: RunFacts) -> pd.DataFrame:
@@ -122,8 +66,8 @@ def family_overview(summary: pd.DataFrame, facts: RunFacts, lengths: pd.DataFram
 
     Returns [{"family", "rows": [{"task", "lang", "metric", "kind", "values": {model: {...}}}]}].
     A row's kind is "score" (value with 95 % CI) or, for the long-context family, one
-    "effective_length" row per language from `lengths` (see `effective_lengths`; tokens; the
-    curve has the detail).
+    "effective_length" row per language from `lengths` (see
+    `bench.analysis.long_context.effective_lengths`; the curve has the detail).
     """
     if summary.empty:
         return []
@@ -146,6 +90,8 @@ def family_overview(summary: pd.DataFrame, facts: RunFacts, lengths: pd.DataFram
         per_model = lengths[lengths.lang == lang].set_index("model")
         values = {
             m: {"effective_length": _int_or_none(per_model.at[m, "effective_length"]),
+                "effective_tokens": _int_or_none(per_model.at[m, "effective_tokens"]),
+                "uncertain": _bool_or_none(per_model.at[m, "uncertain"]),
                 "longest_run": _int_or_none(per_model.at[m, "longest_run"])}
             if m in per_model.index else None
             for m in models
@@ -168,3 +114,7 @@ def _score(cell: pd.Series) -> dict:
 
 def _int_or_none(value) -> int | None:
     return None if pd.isna(value) else int(value)
+
+
+def _bool_or_none(value) -> bool | None:
+    return None if value is None or pd.isna(value) else bool(value)

@@ -72,7 +72,7 @@ class ReportContext:
     models_as_run: list[dict]
     """Backend, dtype, quantisation and context length of every model as run."""
     effective: list[dict]
-    """Effective context length per model and language, formatted."""
+    """Effective context length per model and language, formatted (see `long_context_view`)."""
     rag: list[dict]
     """Per model and language: score with retrieved, gold and no documents; recall."""
     examples: list[dict]

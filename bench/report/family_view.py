@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench.report.long_context_view import nominal_label
 from bench.report.summary_view import Formatter
 
 
@@ -40,11 +41,19 @@ def _score_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:
 def _length_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:
     if value is None or value["longest_run"] is None:
         return {"text": "–", "note": t["not_in_run"], "sort": None}
-    effective = value["effective_length"]
-    text = fmt.int(effective) if effective is not None else "–"
+    effective, tokens = value["effective_length"], value.get("effective_tokens")
+    if effective is None:
+        text, parts = "–", []
+    elif tokens is None:  # no token counts recorded: the nominal length only
+        text, parts = t["nominal_only"].format(nominal=nominal_label(effective)), []
+    else:
+        text, parts = fmt.int(tokens), [t["nominal_only"].format(nominal=nominal_label(effective))]
+    if value.get("uncertain"):
+        parts.append(t["uncertain"])
     # The longest length run bounds the figure: a model with a short context cannot score more.
-    return {"text": text, "ci": t["of_run"].format(longest=fmt.int(value["longest_run"])),
-            "sort": effective or 0}  # fmt: skip
+    parts.append(t["of_run"].format(longest=nominal_label(value["longest_run"])))
+    # Best is judged on the nominal length: the same text for every model, whatever its tokenizer.
+    return {"text": text, "ci": " · ".join(parts), "sort": effective or 0}
 
 
 def _mark_best(cells: list[dict]) -> None:

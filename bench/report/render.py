@@ -14,13 +14,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bench.analysis import figures as fig
 from bench.analysis.facts import run_facts
-from bench.analysis.families import (
-    effective_lengths,
-    family_overview,
-    long_context_table,
-    rag_table,
-    task_sort_key,
-)
+from bench.analysis.families import family_overview, rag_table, task_sort_key
+from bench.analysis.long_context import effective_lengths, long_context_table
 from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
@@ -28,6 +23,7 @@ from bench.report.backends_view import model_rows, variant_groups
 from bench.report.context import ReportContext, texts
 from bench.report.family_view import family_view
 from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
+from bench.report.long_context_view import effective_rows
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import (
     Formatter,
@@ -160,10 +156,7 @@ def build_context(
         perf=perf, perf_svg=perf_figure(perf["series"]),
         variants=variant_groups(info.model_specs, table, perf_results, fmt),
         models_as_run=model_rows(info.model_specs),
-        effective=[
-            {**r, **{k: fmt.int(r[k]) for k in ("effective_length", "longest_run", "skipped_from")}}
-            for r in lengths.to_dict("records")
-        ],
+        effective=effective_rows(lengths, t, fmt),
         rag=[{"model": r["model"], "lang": r["lang"],
               **{k: fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")}}
              for r in rag.to_dict("records")],

@@ -88,7 +88,7 @@ dataset_kwargs:
   lang: {lang}
   data_stem: {lang}_{length}
 metadata:
-  version: 1.0
+  version: 2.0  # 2.0: needle depths spread over the whole input at every length
   language: {lang}
   context_tokens: {length}
   claim: SLMs find one fact among similar ones in a {length}-token input (long context).
@@ -98,6 +98,25 @@ metadata:
 def _sentence(rng: random.Random, w: dict) -> str:
     return " ".join([rng.choice(w["subjects"]), rng.choice(w["verbs"]),
                      rng.choice(w["objects"]), rng.choice(w["tails"])])  # fmt: skip
+
+
+def needle_depth(index: int, count: int) -> float:
+    """Depth of the asked-for needle in sample `index` of `count`: (slot + 0.5) / count.
+
+    The slots cover the input evenly for every sample count (3 samples: 1/6, 1/2, 5/6), and
+    they are dealt in van der Corput order (0, 1/2, 1/4, 3/4, …), so any first few samples
+    (`--limit 3`) spread over the input too.
+    """
+    order = sorted(range(count), key=_van_der_corput)
+    return (order.index(index) + 0.5) / count
+
+
+def _van_der_corput(i: int) -> float:
+    """The base-2 van der Corput point of i: its binary digits mirrored behind the point."""
+    value, scale = 0.0, 0.5
+    while i:
+        value, i, scale = value + scale * (i & 1), i >> 1, scale / 2
+    return value
 
 
 def sample(lang: str, length: int, index: int) -> dict:
@@ -114,12 +133,15 @@ def sample(lang: str, length: int, index: int) -> dict:
     sentences: list[str] = []
     while sum(len(s) + 1 for s in sentences) < budget:
         sentences.append(_sentence(rng, w))
-    # The asked-for needle sits at a depth spread evenly over the samples (5 % … 95 %).
-    depth = 0.05 + 0.9 * (index % 10) / 9
     others = [i for i in range(3) if i != target]
-    slots = {target: depth, others[0]: rng.uniform(0.05, 0.95), others[1]: rng.uniform(0.05, 0.95)}
-    for i in sorted(slots, key=lambda i: -slots[i]):
-        sentences.insert(round(slots[i] * len(sentences)), needles[i])
+    slots = {target: needle_depth(index, SAMPLES[length]),
+             others[0]: rng.uniform(0.05, 0.95), others[1]: rng.uniform(0.05, 0.95)}  # fmt: skip
+    # Deepest first, each after round(slot × n) of the n haystack sentences: a later, shallower
+    # needle never moves an earlier one past a sentence, so the recorded depth is exact.
+    n = len(sentences)
+    at = {i: round(slot * n) for i, slot in slots.items()}
+    for i in sorted(at, key=lambda i: -slots[i]):
+        sentences.insert(at[i], needles[i])
     haystack = " ".join(sentences)
     return {
         "id": f"{lang}-{length}-{index:03d}",
@@ -128,7 +150,7 @@ def sample(lang: str, length: int, index: int) -> dict:
         "answer": codes[target],
         "aliases": [],
         "distractors": [c for i, c in enumerate(codes) if i != target],
-        "depth": round(depth, 3),
+        "depth": round(at[target] / n, 3),
     }
 
 

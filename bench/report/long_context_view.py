@@ -1,0 +1,59 @@
+"""The long-context table of the report: effective length in the model's tokens, with its
+nominal length as the label and the scores that decide it, formatted for the reader."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bench.report.summary_view import Formatter
+
+
+def nominal_label(length: int | None) -> str:
+    """A nominal length as the curve's axis writes it: 512, 1k, 2k … 32k."""
+    if length is None:
+        return "–"
+    return f"{length // 1024}k" if length >= 1024 else str(length)
+
+
+def length_text(length: int | None, tokens: int | None, t: dict, fmt: Formatter) -> str:
+    """'4k nominal = 3,712 tokens' (in the reader's language), or '4k nominal' without tokens."""
+    if length is None:
+        return "–"
+    nominal = nominal_label(length)
+    if tokens is None:
+        return t["nominal_only"].format(nominal=nominal)
+    return t["nominal_is"].format(nominal=nominal, tokens=fmt.int(tokens))
+
+
+def effective_rows(lengths: pd.DataFrame, t: dict, fmt: Formatter) -> list[dict]:
+    """One row per model × language of `bench.analysis.long_context.effective_lengths`."""
+    rows = []
+    for r in lengths.to_dict("records") if not lengths.empty else []:
+        r = {k: None if _missing(v) else v for k, v in r.items()}
+        effective = r["effective_length"]
+        tokens = r["effective_tokens"]
+        rows.append({
+            "model": r["model"], "lang": r["lang"],
+            "tokens": fmt.int(tokens) if tokens is not None else "–",
+            "effective": length_text(effective, tokens, t, fmt) if effective else "",
+            "uncertain": bool(r["uncertain"]),
+            "score": _score(r, "effective", fmt),
+            "next": f"{length_text(r['next_length'], r['next_tokens'], t, fmt)}: "
+            f"{_score(r, 'next', fmt)}" if r["next_length"] is not None else "–",
+            "floor": _score(r, "floor", fmt, low="floor_low", high="floor_high"),
+            "longest_run": fmt.int(r["longest_run"]),
+            "skipped_from": fmt.int(r["skipped_from"]),
+        })  # fmt: skip
+    return rows
+
+
+def _score(r: dict, key: str, fmt: Formatter, low: str = "", high: str = "") -> str:
+    value = r[f"{key}_score"] if key != "floor" else r["floor"]
+    if value is None:
+        return "–"
+    lo, hi = r[low or f"{key}_ci_low"], r[high or f"{key}_ci_high"]
+    return f"{fmt(value, 2)} [{fmt(lo, 2)}–{fmt(hi, 2)}]"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
