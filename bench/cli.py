@@ -151,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--costs", type=Path, default=None, help="cost profile YAML (see examples/costs.yaml)"
     )
     report.add_argument("--reference", default=None, metavar="MODEL", help=REFERENCE_HELP)
+    report.add_argument(
+        "--pdf", action="store_true", help="also write index.pdf / index.de.pdf (needs chromium)"
+    )
 
     comp = sub.add_parser(
         "compare",

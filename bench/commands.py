@@ -152,6 +152,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     folder = Path("reports") / store.run_id
     for path in write_reports(store.root, folder, langs, requirements, costs, out=args.out):
         print(f"report: {path}")
+        if args.pdf:
+            from bench.report.pdf import write_pdf
+
+            print(f"report: {write_pdf(path)}")
     return 0
 
 

@@ -88,3 +88,23 @@ def test_an_old_run_without_facts_renders_from_todays_tasks_and_says_so(run_dir,
 def test_lm_eval_tasks_without_a_lookup_get_their_name_only():
     (facts,) = task_facts(["arc_easy"], lookup_lm_eval=False)
     assert (facts.name, facts.family, facts.primary_metric) == ("arc_easy", "lm_eval", None)
+
+
+@pytest.mark.skipif(
+    shutil.which("chromium") is None or shutil.which("pdftotext") is None,
+    reason="needs Debian's chromium and poppler-utils",
+)
+def test_pdf_has_the_summary_on_page_one(run_dir, tmp_path):
+    import subprocess
+
+    from bench.report.pdf import write_pdf
+    from bench.report.render import texts
+
+    html = write_report(run_dir, tmp_path / "index.de.html", "de", FLOOR)
+    pdf = write_pdf(html)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(next(ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")))
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True).stdout  # fmt: skip
+    assert pages >= 2
+    assert texts("de")["summary"] in first and "Bürgeranliegen zuordnen" in first
