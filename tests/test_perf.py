@@ -62,10 +62,11 @@ def test_scenario_measures_known_delays():
         run_id="r", model="m", status="ok", config=cfg, measurements=outcome.measurements
     )
     short, long = {"input_tokens": 20, "output_tokens": 10}, {"input_tokens": 100}
-    assert out.find(Metric.TTFT, **short).value == pytest.approx(0.022, abs=0.01)
-    assert out.find(Metric.TTFT, **long).value == pytest.approx(0.102, abs=0.02)
-    assert out.find(Metric.TPOT, **long).value == pytest.approx(0.002, abs=0.0015)
-    assert out.find(Metric.E2E, **short).value == pytest.approx(0.040, abs=0.015)
+    # Sleeps set lower bounds; a loaded machine only adds time, so upper bounds are loose.
+    ttft_short, ttft_long = (out.find(Metric.TTFT, **x).value for x in (short, long))
+    assert 0.022 <= ttft_short < 0.1 and 0.102 <= ttft_long < 0.5 and ttft_long > ttft_short
+    assert 0.002 <= out.find(Metric.TPOT, **long).value < 0.02
+    assert 0.040 <= out.find(Metric.E2E, **short).value < 0.2
     # A batch of 4 takes as long as a batch of 1 here: four times the tokens per second.
     tps = {m.batch_size: m.value for m in out.select(Metric.OUTPUT_TOKENS_PER_S)}
     assert 3.0 < tps[4] / tps[1] < 5.0

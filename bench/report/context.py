@@ -59,6 +59,8 @@ class ReportContext:
     """The rows of the knowledge family's tasks (where larger models should win)."""
     families: dict | None
     """The overview table by task family (see `family_view`); None for an empty run."""
+    overview_svg: str | None
+    """Score against time per sample, one panel per task family (inline SVG)."""
     figure_svg: str | None
     """Quality-versus-cost figure (long-context tasks left out), as inline SVG."""
     long_context_svg: str | None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import textwrap
 
 import pandas as pd
 
 from bench.analysis import figures as derived
+from bench.analysis.families import FAMILY_ORDER
 from bench.results.records import Metric
 
 # Okabe–Ito palette: distinguishable with the common forms of colour blindness.
@@ -100,6 +102,65 @@ def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None) -> str |
                for m in models]  # fmt: skip
     fig.legend(handles=handles, loc="upper center", ncol=min(4, len(models)), fontsize=8,
                bbox_to_anchor=(0.5, 1.0 + 0.12 / len(tasks)), frameon=False)  # fmt: skip
+    fig.tight_layout()
+    svg = _svg(fig)
+    plt.close(fig)
+    return svg
+
+
+def overview_figure(summary: pd.DataFrame, family_of: dict[str, str], titles: dict[str, str],
+                    labels: dict | None = None) -> str | None:  # fmt: skip
+    """One panel per task family: pooled score (score mass over all its samples, Wilson 95 %
+    interval) against model time per sample, one marker per model; dominated models hollow."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from bench.analysis.stats import wilson_interval
+
+    labels = {**DEFAULT_LABELS, **(labels or {})}
+    col = Metric.LATENCY_PER_SAMPLE.value
+    ok = summary.dropna(subset=["accuracy"])
+    if ok.empty or col not in ok:
+        return None
+    ok = ok.assign(family=ok.task.map(family_of)).dropna(subset=["family", col])
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    families = sorted(dict.fromkeys(ok.family), key=lambda f: (rank.get(f, len(rank)), f))
+    models = list(dict.fromkeys(summary.model))
+    style = {m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)])
+             for i, m in enumerate(models)}  # fmt: skip
+    ncols = min(4, len(families))
+    nrows = -(-len(families) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(3.1 * ncols, 2.7 * nrows))
+    for i, family in enumerate(families):
+        ax = axes[i // ncols][i % ncols]
+        points = []
+        for model, rows in ok[ok.family == family].groupby("model", sort=False):
+            n = float(rows.n.sum())
+            mass = float((rows.accuracy * rows.n).sum())
+            seconds = float((rows[col] * rows.n).sum() / n)
+            low, high = wilson_interval(mass, int(n))
+            points.append((model, seconds, mass / n, low, high))
+        hollow = dominated([(p[1], p[2]) for p in points])
+        for (model, x, y, low, high), is_dominated in zip(points, hollow, strict=True):
+            colour, marker = style[model]
+            ax.errorbar(x, y, yerr=[[y - low], [high - y]], fmt=marker, color=colour,
+                        markersize=7, capsize=3,
+                        markerfacecolor="none" if is_dominated else colour)  # fmt: skip
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlim(0, max(p[1] for p in points) * 1.15 or 1.0)
+        ax.grid(alpha=0.3)
+        ax.locator_params(axis="x", nbins=4)
+        ax.set_title(textwrap.fill(titles.get(family, family), 38), fontsize=8)
+        ax.set_xlabel(labels["fig_latency"], fontsize=7)
+        ax.tick_params(labelsize=7)
+    for j in range(len(families), nrows * ncols):
+        axes[j // ncols][j % ncols].axis("off")
+    handles = [plt.Line2D([], [], color=style[m][0], marker=style[m][1], linestyle="", label=m)
+               for m in models]  # fmt: skip
+    fig.legend(handles=handles, loc="upper center", ncol=min(4, len(models)), fontsize=8,
+               bbox_to_anchor=(0.5, 1.0 + 0.1 / nrows), frameon=False)  # fmt: skip
     fig.tight_layout()
     svg = _svg(fig)
     plt.close(fig)

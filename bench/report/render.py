@@ -22,7 +22,12 @@ from bench.analysis.verdicts import build
 from bench.report.backends_view import model_rows, variant_groups
 from bench.report.context import ReportContext, texts
 from bench.report.family_view import family_view
-from bench.report.figures import long_context_figure, perf_figure, trade_off_figure
+from bench.report.figures import (
+    long_context_figure,
+    overview_figure,
+    perf_figure,
+    trade_off_figure,
+)
 from bench.report.long_context_view import effective_rows
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import (
@@ -150,6 +155,10 @@ def build_context(
                              list(dict.fromkeys(table.model)), t, fmt)
         if not table.empty else None,
         # Needle tasks are left out here: the long-context curve shows them, length by length.
+        overview_svg=overview_figure(
+            table[~table.task.isin(long_tasks)],
+            {name: f.family for name, f in facts.tasks.items()}, t["family_labels"], labels)
+        if not table.empty else None,
         figure_svg=trade_off_figure(table[~table.task.isin(long_tasks)], labels)
         if not table.empty else None,
         long_context_svg=long_context_figure(curves),
