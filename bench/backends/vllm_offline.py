@@ -84,8 +84,8 @@ class VllmPerfEngine:
     def __init__(self, llm, tokenizer):
         self.llm, self.tokenizer = llm, tokenizer
 
-    def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(hf_encoder(self.tokenizer), n_tokens)
+    def prompt_ids(self, n_tokens: int, variant: int = 0) -> list[int]:
+        return filler_ids(hf_encoder(self.tokenizer), n_tokens, variant)
 
     @staticmethod
     def _params(new_tokens: int):
