@@ -42,6 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             catalogue=args.catalogue,
             perf=_perf_config(args),
             engine=args.engine,
+            request_probe=args.request_probe,
         )
         store, _ = start_run(config)
     phases = {"checks and setup": time.perf_counter() - t0}

@@ -45,6 +45,9 @@ class RunConfig(BaseModel):
         default="DEU", description="ISO 3166 alpha-3 grid whose carbon intensity CO2 uses."
     )
     perf: PerfConfig | None = Field(default=None, description="The scenario, when it runs.")
+    request_probe: int = Field(
+        default=20, ge=0, description="Documents per task timed one request at a time; 0: off."
+    )
     engine: list[str] = Field(
         default_factory=list, description="`KEY=VALUE` engine settings over the catalogue's."
     )
