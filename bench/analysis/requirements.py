@@ -22,6 +22,11 @@ DEVICES_MIB = {
 """Memory a model may use on common targets (RAM for CPU machines, VRAM for GPUs)."""
 
 
+def is_gpu(device: str | None) -> bool:
+    """True when `device`'s memory is GPU memory (VRAM), judged on GPU measurements."""
+    return bool(device) and device.startswith("gpu-")
+
+
 class Requirement(BaseModel):
     """Limits for one task; None means "no limit"."""
 
@@ -32,11 +37,18 @@ class Requirement(BaseModel):
         default=0.05, ge=0, le=1, description="Used when min_accuracy is not set."
     )
     max_latency_s: float | None = Field(default=None, gt=0, description="p95 per request.")
-    max_memory_mib: float | None = Field(default=None, gt=0)
+    max_memory_mib: float | None = Field(
+        default=None, gt=0, description="GPU memory when `device` is a GPU, else host RAM."
+    )
     device: str | None = Field(default=None, description=f"One of {sorted(DEVICES_MIB)}.")
     max_energy_wh_per_1k: float | None = Field(default=None, gt=0)
     max_cost_per_1k: float | None = Field(default=None, ge=0)
     on_premises: bool = Field(default=True, description="Data must not leave: no remote APIs.")
+
+    @property
+    def gpu_limit(self) -> bool:
+        """True when the memory limit is GPU memory (a `gpu-*` device), not host RAM."""
+        return is_gpu(self.device)
 
     def memory_limit_mib(self) -> float | None:
         """The tighter of max_memory_mib and the device's memory."""
