@@ -91,3 +91,15 @@ def test_cell_lookup_by_phase():
     cell = CellResult(run_id="r", model="m", task="t", status="ok", measurements=ms)
     assert cell.measurement(Metric.E2E, phase=Phase.REQUEST).n == 2
     assert cell.measurement(Metric.E2E) is None  # the task phase has no E2E
+
+
+def test_cached_prompts_are_forgotten_before_every_request():
+    class CachingLM(FakeLM):
+        forgotten = 0
+
+        def forget_prompts(self):
+            self.forgotten += 1
+
+    lm = CachingLM()
+    run_probe(lm, [generative(d) for d in range(4)], n=3)
+    assert lm.forgotten == 1 + 3  # the warm-up and each measured request

@@ -42,6 +42,10 @@ class MeteredCalls:
     token_hook: Callable[[], None] | None = None
     """Called at each generated token by backends that stream (the probe's TTFT); else unused."""
 
+    def forget_prompts(self) -> None:
+        """Drop prompts the backend caches (prefix / KV cache) so a probed request is not
+        served from lm-eval's own run of the same prompt; backends with such a cache override."""
+
     def count_input(self, texts: list[str]) -> int:
         return sum(len(self.tok_encode(t)) for t in texts)
 

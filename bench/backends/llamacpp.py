@@ -142,6 +142,10 @@ def _lm_class():
     class LlamaCppLM(MeteredCalls, LlamaCppCore):
         """The meters wrap the core's request methods (they must come first in the MRO)."""
 
+        def forget_prompts(self) -> None:
+            self._last = []
+            self.llm.n_tokens = 0  # llama.cpp reuses the KV cache of a common prompt prefix
+
     return LlamaCppLM
 
 

@@ -67,6 +67,9 @@ def _metered_vllm_class():
     class MeteredVLLM(MeteredCalls, base):
         usage: Usage
 
+        def forget_prompts(self) -> None:
+            self.model.reset_prefix_cache()
+
         def _model_generate(self, requests, generate=False, sampling_params=None):
             start = time.perf_counter()
             out = super()._model_generate(requests, generate, sampling_params)

@@ -10,8 +10,11 @@ of the evaluated set, one document at a time:
 - a multiple-choice document is one `loglikelihood` request holding all its options, timed
   end to end (**E2E**; no tokens are generated, so no TTFT).
 
-One unmeasured warm-up request comes first. Figures are `Phase.REQUEST` measurements with
-mean, 95 % interval and p50 / p95 in `detail` (see `bench.run.perf.summarise`).
+One unmeasured warm-up request comes first. Backends that cache prompts (vLLM's prefix cache,
+llama.cpp's KV cache) forget them before each request, since lm-eval has just sent the same
+prompts; each request pays its full prefill, as a new user's would. Figures are
+`Phase.REQUEST` measurements with mean, 95 % interval and p50 / p95 in `detail` (see
+`bench.run.perf.summarise`).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ def time_request(lm: Any, group: list[Any]) -> StreamTiming:
     """Send one document's request and timestamp it (and its tokens, where the backend streams)."""
     kind = group[0].request_type
     times: list[float] = []
+    # lm-eval has just sent this prompt: a prefix cache would answer it without prefill.
+    getattr(lm, "forget_prompts", lambda: None)()
     lm.token_hook = lambda: times.append(time.perf_counter())
     try:
         start = time.perf_counter()
