@@ -100,7 +100,8 @@ def test_cells_time_the_task_own_requests_one_at_a_time(matrix_run):
     for task, streamed in (("citizen_requests_de", False), ("short_answers_en", True)):
         cell = store.read_cell("smollm2-135m-instruct", task)
         e2e = cell.measurement(Metric.E2E, phase=Phase.REQUEST)
-        assert e2e.n == LIMIT and e2e.unit == "s" and e2e.provenance.startswith("measured:")
+        # n < LIMIT only where the probe's time budget (30 s) ran out on a slow machine
+        assert 1 <= e2e.n <= LIMIT and e2e.unit == "s" and e2e.provenance.startswith("measured:")
         assert e2e.detail["p95"] >= e2e.detail["p50"] > 0
         ttft = cell.measurement(Metric.TTFT, phase=Phase.REQUEST)
         assert (ttft is not None) == streamed  # log-likelihood requests generate no token

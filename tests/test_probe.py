@@ -103,3 +103,13 @@ def test_cached_prompts_are_forgotten_before_every_request():
     lm = CachingLM()
     run_probe(lm, [generative(d) for d in range(4)], n=3)
     assert lm.forgotten == 1 + 3  # the warm-up and each measured request
+
+
+def test_a_time_budget_stops_new_requests_and_says_so():
+    lm = FakeLM()  # 20 ms a request
+    ms = run_probe(lm, [generative(d) for d in range(30)], n=20, budget_s=0.05)
+    e2e = ms[0]
+    assert 2 <= e2e.n <= 5 and e2e.detail["stopped_by_budget_s"] == 0.05
+    one = run_probe(FakeLM(), [generative(d) for d in range(5)], n=20, budget_s=1e-9)
+    assert one[0].n == 1  # at least one request is always timed
+    assert "stopped_by_budget_s" not in run_probe(FakeLM(), [generative(0)], n=20)[0].detail

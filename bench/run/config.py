@@ -48,6 +48,9 @@ class RunConfig(BaseModel):
     request_probe: int = Field(
         default=20, ge=0, description="Documents per task timed one request at a time; 0: off."
     )
+    request_probe_seconds: float = Field(
+        default=30.0, gt=0, description="No new probe request starts after this long (≥ 1 runs)."
+    )
     engine: list[str] = Field(
         default_factory=list, description="`KEY=VALUE` engine settings over the catalogue's."
     )

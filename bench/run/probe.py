@@ -69,15 +69,28 @@ def time_request(lm: Any, group: list[Any]) -> StreamTiming:
     return StreamTiming(start=start, token_times=times, end=end)
 
 
-def run_probe(lm: Any, instances: Sequence[Any], n: int) -> list[Measurement]:
-    """E2E (and TTFT where streamed) of the first `n` documents' requests; [] if none fit."""
+def run_probe(lm: Any, instances: Sequence[Any], n: int,
+              budget_s: float | None = None) -> list[Measurement]:  # fmt: skip
+    """E2E (and TTFT where streamed) of the first `n` documents' requests; [] if none fit.
+
+    With `budget_s`, no new request starts once the measured ones have taken that long (at
+    least one is always timed): on a slow CPU one request can take many seconds.
+    """
     groups = [g for g in documents(instances) if g[0].request_type in PROBED]
     warmup, measured = pick(groups, n)
     if warmup is None:
         return []
     time_request(lm, warmup)
-    runs = [time_request(lm, g) for g in measured]
-    return probe_measurements(runs, measured[0][0].request_type)
+    runs: list[StreamTiming] = []
+    start = time.perf_counter()
+    for group in measured:
+        if runs and budget_s is not None and time.perf_counter() - start >= budget_s:
+            break
+        runs.append(time_request(lm, group))
+    out = probe_measurements(runs, measured[0][0].request_type)
+    if len(runs) < len(measured):  # say why n is smaller than asked
+        out = [m.at(detail={**m.detail, "stopped_by_budget_s": budget_s}) for m in out]
+    return out
 
 
 PROBED = {"generate_until", "loglikelihood"}

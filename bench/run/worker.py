@@ -159,7 +159,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         )
     n = len(outcome.samples)
     usage = loaded.reset_usage()  # the task's counters; the probe's requests count elsewhere
-    requests = request_probe(loaded, task, job.config.request_probe, usage)
+    requests = request_probe(loaded, task, job.config, usage)
     cell = CellResult(
         run_id=store.run_id,
         model=loaded.spec.name,
@@ -186,15 +186,18 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     return cell
 
 
-def request_probe(loaded: LoadedModel, task: str, n: int, usage: Usage) -> list[Measurement]:
+def request_probe(loaded: LoadedModel, task: str, config: RunConfig,
+                  usage: Usage) -> list[Measurement]:  # fmt: skip
     """Time the task's own requests one at a time (bench.run.probe); [] when off or failed."""
     from bench.run.probe import run_probe
 
-    if n <= 0 or not usage.instances:
+    if config.request_probe <= 0 or not usage.instances:
         return []
     try:
         with WallTimer() as wall:
-            out = run_probe(loaded.lm, usage.instances, n)
+            out = run_probe(
+                loaded.lm, usage.instances, config.request_probe, config.request_probe_seconds
+            )
     except Exception as exc:  # noqa: BLE001 - the accuracy of the cell must not be lost
         traceback.print_exc()
         print(f"[slm-bench] {task}: request probe failed: {one_line(exc)}", flush=True)
