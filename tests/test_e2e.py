@@ -108,7 +108,7 @@ def test_cells_time_the_task_own_requests_one_at_a_time(matrix_run):
         if streamed:
             assert 0 < ttft.detail["p50"] <= e2e.detail["p95"]
         probe_wall = cell.measurement(Metric.WALL_TIME, phase=Phase.REQUEST).value
-        print(f"request probe {task}: {probe_wall:.1f} s for {LIMIT} + 1 requests")
+        print(f"request probe {task}: {probe_wall:.1f} s for {e2e.n} + 1 requests")
 
 
 def test_accuracy_equals_lm_eval_own_result(matrix_run):
