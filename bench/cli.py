@@ -126,6 +126,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--perf-config", type=Path, default=None, help="YAML overriding the scenario's sizes"
     )
+    run.add_argument(
+        "--request-probe",
+        type=int,
+        default=None,
+        metavar="N",
+        help="time the first N documents of each task one request at a time, as users wait "
+        f"(default: {_default('request_probe')}; 0: off)",
+    )
+    run.add_argument(
+        "--request-probe-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="start no new probe request after S seconds per task "
+        f"(default: {_default('request_probe_seconds')})",
+    )
 
     report = sub.add_parser("report", help="render the HTML report of a run folder")
     report.add_argument("run", type=Path, help="run folder (or run id under ./results)")

@@ -43,6 +43,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             perf=_perf_config(args),
             engine=args.engine,
             reference=args.reference,
+            request_probe=args.request_probe,
+            request_probe_seconds=args.request_probe_seconds,
         )
         store, _ = start_run(config)
     phases = {"checks and setup": time.perf_counter() - t0}

@@ -93,6 +93,24 @@ def test_matrix_writes_every_cell_with_measurements(matrix_run):
     assert "phase timings" in result.stdout and "report: " in result.stdout
 
 
+def test_cells_time_the_task_own_requests_one_at_a_time(matrix_run):
+    # The shared matrix run (no extra model load): a multiple-choice and a generative task.
+    _, run_dir, _ = matrix_run
+    store = open_run(run_dir)
+    for task, streamed in (("citizen_requests_de", False), ("short_answers_en", True)):
+        cell = store.read_cell("smollm2-135m-instruct", task)
+        e2e = cell.measurement(Metric.E2E, phase=Phase.REQUEST)
+        # n < LIMIT only where the probe's time budget (30 s) ran out on a slow machine
+        assert 1 <= e2e.n <= LIMIT and e2e.unit == "s" and e2e.provenance.startswith("measured:")
+        assert e2e.detail["p95"] >= e2e.detail["p50"] > 0
+        ttft = cell.measurement(Metric.TTFT, phase=Phase.REQUEST)
+        assert (ttft is not None) == streamed  # log-likelihood requests generate no token
+        if streamed:
+            assert 0 < ttft.detail["p50"] <= e2e.detail["p95"]
+        probe_wall = cell.measurement(Metric.WALL_TIME, phase=Phase.REQUEST).value
+        print(f"request probe {task}: {probe_wall:.1f} s for {e2e.n} + 1 requests")
+
+
 def test_accuracy_equals_lm_eval_own_result(matrix_run):
     """Our recorded metrics equal what lm-eval's own `hf` model reports on the same samples."""
     import torch

@@ -6,7 +6,15 @@ import time
 import pytest
 
 from bench.results.records import Metric, PerfResult, Phase
-from bench.run.perf import PerfConfig, StreamTiming, percentile, run_scenario, summarise, t_value
+from bench.run.perf import (
+    PerfConfig,
+    StreamTiming,
+    filler_ids,
+    percentile,
+    run_scenario,
+    summarise,
+    t_value,
+)
 
 
 def test_stream_metrics_follow_the_definitions():
@@ -40,8 +48,8 @@ def test_summary_has_mean_ci_percentiles_and_cv():
 class FakeEngine:
     """Prefill takes 1 ms per input token, each output token 2 ms (sleeps, no model)."""
 
-    def prompt_ids(self, n):
-        return list(range(n))
+    def prompt_ids(self, n, variant=0):
+        return [variant, *range(n - 1)]
 
     def generate_stream(self, ids, new_tokens, on_token):
         time.sleep(len(ids) * 0.001)
@@ -84,3 +92,40 @@ def test_lengths_beyond_the_context_are_not_run():
     ms = run_scenario(FakeEngine(), cfg, context_length=512, country="DEU").measurements
     assert any(m.matches(Metric.TTFT, input_tokens=20, output_tokens=4) for m in ms)
     assert not any(m.input_tokens == 5000 for m in ms)
+
+
+class RecordingEngine(FakeEngine):
+    """Keeps every prompt it is sent; prompts come from `filler_ids` with a toy tokenizer."""
+
+    def __init__(self):
+        self.seen: list[list[int]] = []
+
+    def prompt_ids(self, n, variant=0):
+        return filler_ids(lambda text: [hash(w) % 50_000 for w in text.split()], n, variant)
+
+    def generate_stream(self, ids, new_tokens, on_token):
+        self.seen.append(list(ids))
+        super().generate_stream([], new_tokens, on_token)
+
+    def generate_batch(self, batch, new_tokens):
+        self.seen += [list(ids) for ids in batch]
+
+
+def test_every_scenario_request_gets_its_own_prompt_of_the_same_length():
+    cfg = PerfConfig(input_tokens=[16, 64], output_tokens=[2], batch_sizes=[1, 4],
+                     batch_input_tokens=32, batch_output_tokens=2, repetitions=3, warmup=1,
+                     idle_seconds=0)  # fmt: skip
+    engine = RecordingEngine()
+    run_scenario(engine, cfg, context_length=1000, country="DEU")
+    # warm-up + repetitions for each of 2 lengths, then (1 + 4) × (warm-up + repetitions)
+    assert len(engine.seen) == 2 * 4 + 5 * 4
+    assert len({tuple(p) for p in engine.seen}) == len(engine.seen)  # no two alike
+    assert sorted({len(p) for p in engine.seen}) == [16, 32, 64]
+    assert [len(p) for p in engine.seen[:4]] == [16] * 4
+
+
+def test_filler_variants_differ_in_their_opening_and_keep_the_length():
+    encode = list  # one "token" per character
+    a, b = filler_ids(encode, 40, 0), filler_ids(encode, 40, 1)
+    assert len(a) == len(b) == 40 and a[:12] != b[:12]  # within a prefix cache's first block
+    assert filler_ids(encode, 40, 7) == filler_ids(encode, 40, 7)  # deterministic

@@ -61,7 +61,11 @@ class Candidate:
     latency_s: float | None = None
     """p95 latency per request, the figure `max_latency_s` is judged on."""
     latency_basis: str | None = None
-    """What `latency_s` rests on, e.g. 'task requests, n = 20'."""
+    """What `latency_s` rests on, in words, e.g. 'task requests, n = 20'."""
+    latency_source: str | None = None
+    """'probe' (the task's own requests), 'scenario' or 'batched' (for the report's texts)."""
+    latency_n: int | None = None
+    """Requests the latency rests on."""
     memory_mib: float | None = None
     energy_wh_per_1k: float | None = None
     cost_per_1k: float | None = None

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.results.records import Metric, Phase
+from bench.results.records import CellResult, Metric, Phase
 
 N = "n"  # samples behind the cell's headline metric
 ACCURACY = "accuracy"  # the cell's headline metric
@@ -113,3 +113,45 @@ def with_derived(df):
     for name, d in DERIVED.items():  # in order: a later figure may read an earlier one
         df[name] = [math.nan if (v := d.compute(r)) is None else v for r in rows]
     return df
+
+
+def request_latency(cell) -> tuple[float | None, int, str]:
+    """p95 end-to-end latency of the task's own requests (the request probe), its n and basis."""
+    m = cell.measurement(Metric.E2E, phase=Phase.REQUEST) if cell is not None else None
+    if m is None or not m.n or m.detail.get("p95") is None:
+        return None, 0, "no request probe"
+    return float(m.detail["p95"]), m.n, f"task requests, n = {m.n}"
+
+
+GPU_MEMORY = [
+    (Metric.GPU_PROCESS_MEMORY, "GPU memory of the process (NVML, CUDA context included)"),
+    (Metric.GPU_PEAK_RESERVED, "peak GPU memory reserved by torch (no CUDA context)"),
+    (Metric.GPU_PEAK_ALLOCATED, "peak GPU memory allocated by torch (no CUDA context)"),
+]
+"""GPU memory figures in order of preference: the first is closest to what the device loses."""
+
+
+def _task_figure(source, metric: Metric) -> float | None:
+    # A CellResult has typed measurements; a summary row has task-phase columns by metric.
+    if isinstance(source, CellResult):
+        m = source.measurement(metric)
+        return m.value if m is not None else None
+    return value(source, metric.value)
+
+
+def memory_for_device(source, device: str | None) -> tuple[float | None, str]:
+    """The memory (MiB) a device's limit is judged on, and on what basis.
+
+    GPU devices: the task's GPU memory (None when the run had no GPU, rather than host RAM in
+    its place). Other devices: peak RSS during the task, of the whole process tree where the
+    model runs in a server child process. `source` is a cell or a summary row.
+    """
+    from bench.analysis.requirements import is_gpu
+
+    if is_gpu(device):
+        for metric, basis in GPU_MEMORY:
+            if (mib := _task_figure(source, metric)) is not None:
+                return mib, basis
+        return None, f"no GPU memory measured, so {device} is not judged"
+    rss = _task_figure(source, Metric.PEAK_RSS)
+    return rss, "peak host RSS during the task (a server's child processes included)"

@@ -26,6 +26,11 @@ DEFAULT_MARGIN = 0.10
 only when the models agree on every sample; 200 can show it with about 10 % disagreement."""
 
 
+def is_gpu(device: str | None) -> bool:
+    """True when `device`'s memory is GPU memory (VRAM), judged on GPU measurements."""
+    return bool(device) and device.startswith("gpu-")
+
+
 class Requirement(BaseModel):
     """Limits for one task; None means "no limit"."""
 
@@ -45,11 +50,18 @@ class Requirement(BaseModel):
         "most accurate LLM in the run, else the largest model).",
     )  # fmt: skip
     max_latency_s: float | None = Field(default=None, gt=0, description="p95 per request.")
-    max_memory_mib: float | None = Field(default=None, gt=0)
+    max_memory_mib: float | None = Field(
+        default=None, gt=0, description="GPU memory when `device` is a GPU, else host RAM."
+    )
     device: str | None = Field(default=None, description=f"One of {sorted(DEVICES_MIB)}.")
     max_energy_wh_per_1k: float | None = Field(default=None, gt=0)
     max_cost_per_1k: float | None = Field(default=None, ge=0)
     on_premises: bool = Field(default=True, description="Data must not leave: no remote APIs.")
+
+    @property
+    def gpu_limit(self) -> bool:
+        """True when the memory limit is GPU memory (a `gpu-*` device), not host RAM."""
+        return is_gpu(self.device)
 
     def memory_limit_mib(self) -> float | None:
         """The tighter of max_memory_mib and the device's memory."""

@@ -37,6 +37,10 @@ class RunDecisions:
     break_even: list[dict] = field(default_factory=list)
     sensitivity: list[dict] = field(default_factory=list)
     cascades: dict[str, tuple[str, str, list[CascadePoint]]] = field(default_factory=dict)
+    latency_basis: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(model, task) → what the verdict's latency rests on, e.g. 'task requests, n = 20'."""
+    memory_basis: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(model, task) → what the verdict's memory rests on (GPU memory for a GPU device)."""
 
 
 def _num(row, key) -> float | None:
@@ -49,20 +53,25 @@ def _per(row, key: str, n: int) -> float | None:
     return fig.per_sample(fig.figure(row, key), n)
 
 
-def _p95_latency(store: RunStore, model: str, input_tokens: float | None):
-    """(p95 seconds, basis): end-to-end p95 from the perf scenario at the input length nearest
-    the task's, or (None, None)."""
+def _p95_latency(store: RunStore, model: str, task: str,
+                 input_tokens: float | None) -> tuple[float | None, str]:  # fmt: skip
+    """p95 end-to-end latency of the task's own requests (the request probe) and its basis;
+    without the probe, the perf scenario's at the input length nearest the task's."""
+    p95, _, basis = fig.request_latency(store.read_cell(model, task))
+    if p95 is not None:
+        return p95, basis
     perf = store.read_perf(model)
     if not perf or perf.status != "ok":
-        return None, None
-    points = [(m.input_tokens, m.detail["p95"], m.n)
+        return None, "neither the request probe nor the scenario ran"
+    points = [(m.input_tokens, m.output_tokens, m.n, m.detail["p95"])
               for m in perf.select(Metric.E2E, batch_size=None)
               if m.input_tokens and m.detail.get("p95") is not None]  # fmt: skip
     if not points:
-        return None, None
+        return None, "neither the request probe nor the scenario ran"
     target = input_tokens or points[0][0]
-    length, p95, n = min(points, key=lambda p: abs(math.log(p[0]) - math.log(max(target, 1))))
-    return p95, f"scenario, {length} input tokens, n = {n}"
+    n_in, n_out, n, p95 = min(points, key=lambda p: abs(math.log(p[0]) - math.log(max(target, 1))))
+    return p95, (f"synthetic scenario ({n_in} input, {n_out} output tokens, n = {n}): "
+                 "the request probe did not run")  # fmt: skip
 
 
 def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
@@ -86,16 +95,25 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
             out.costs[(r.model, task)] = cost
             scores = {s.doc_hash: s.scores.get(r.metric, 0.0)
                       for s in store.samples(r.model, task)}  # fmt: skip
-            latency, basis = _p95_latency(store, r.model, tin)
+            latency, basis = _p95_latency(store, r.model, task, tin)
+            _, requests, _ = fig.request_latency(store.read_cell(r.model, task))
+            source = "probe" if requests else "scenario"
             if latency is None:
-                latency, basis = _num(r, "latency_per_sample"), "batched mean per sample"
+                source, requests = "batched", None
+                latency = _num(r, "latency_per_sample")
+                basis = "batched mean per sample: neither the request probe nor the scenario ran"
+            out.latency_basis[(r.model, task)] = basis
+            memory, out.memory_basis[(r.model, task)] = fig.memory_for_device(
+                r, req.for_task(task).device
+            )
             cands.append(Candidate(
                 model=r.model, size_class=spec.size_class, local=spec.local,
                 accuracy=float(r.accuracy), ci_low=float(r.ci_low), ci_high=float(r.ci_high),
                 n=n, params_b=spec.params_b, items=facts.of(task).test_size,
-                latency_s=latency, latency_basis=basis,
-                memory_mib=_num(r, "peak_rss"), energy_wh_per_1k=_num(r, "energy_wh_per_1k"),
-                cost_per_1k=cost.per_1k, scores=scores,
+                latency_s=latency, latency_basis=basis, memory_mib=memory,
+                latency_source=source, latency_n=requests,
+                energy_wh_per_1k=_num(r, "energy_wh_per_1k"), cost_per_1k=cost.per_1k,
+                scores=scores,
             ))  # fmt: skip
         out.candidates[task] = cands
         out.decisions.append(decide(task, cands, req.for_task(task)))

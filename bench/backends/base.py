@@ -23,6 +23,8 @@ class Usage:
     model_seconds: float = 0.0
     batches: BatchLog = field(default_factory=BatchLog)
     token_source: str = "measured:tokenizer"  # or "reported:server-usage" (API backends)
+    instances: list[Any] = field(default_factory=list)
+    """lm-eval's Instances as the task sent them, so the request probe replays the same."""
 
 
 class UnsupportedTask(Exception):
@@ -37,6 +39,12 @@ class MeteredCalls:
     """
 
     usage: Usage
+    token_hook: Callable[[], None] | None = None
+    """Called at each generated token by backends that stream (the probe's TTFT); else unused."""
+
+    def forget_prompts(self) -> None:
+        """Drop prompts the backend caches (prefix / KV cache) so a probed request is not
+        served from lm-eval's own run of the same prompt; backends with such a cache override."""
 
     def count_input(self, texts: list[str]) -> int:
         return sum(len(self.tok_encode(t)) for t in texts)
@@ -46,6 +54,7 @@ class MeteredCalls:
 
     def loglikelihood(self, requests, disable_tqdm: bool = False):
         start = time.perf_counter()
+        self.usage.instances += requests
         out = super().loglikelihood(requests, disable_tqdm=True)
         self.usage.model_seconds += time.perf_counter() - start
         self.usage.requests += len(requests)
@@ -57,6 +66,7 @@ class MeteredCalls:
 
     def generate_until(self, requests, disable_tqdm: bool = False):
         start = time.perf_counter()
+        self.usage.instances += requests
         out = super().generate_until(requests, disable_tqdm=True)
         self.usage.model_seconds += time.perf_counter() - start
         self.usage.requests += len(requests)

@@ -10,6 +10,25 @@ from bench.catalogue.weights import local_folder
 from bench.run.perf import filler_ids, hf_encoder
 
 
+def token_streamer(on_token):
+    """A transformers streamer calling `on_token()` at each generated token (not the prompt)."""
+    from transformers.generation.streamers import BaseStreamer
+
+    class Tick(BaseStreamer):
+        prompt_seen = False
+
+        def put(self, value):
+            if not self.prompt_seen:  # generate() first puts the prompt itself
+                self.prompt_seen = True
+                return
+            on_token()
+
+        def end(self):
+            pass
+
+    return Tick()
+
+
 def _metered_hflm_class():
     """Subclass of lm-eval's HFLM that times forward batches and counts tokens.
 
@@ -27,6 +46,8 @@ def _metered_hflm_class():
             return out
 
         def _model_generate(self, context, max_length, stop, **generation_kwargs):
+            if self.token_hook is not None and context.shape[0] == 1:  # the request probe
+                generation_kwargs["streamer"] = token_streamer(self.token_hook)
             start = time.perf_counter()
             out = super()._model_generate(context, max_length, stop, **generation_kwargs)
             self.usage.batches.add(time.perf_counter() - start, int(context.shape[0]))
@@ -41,8 +62,8 @@ class HFPerfEngine:
     def __init__(self, model, tokenizer):
         self.model, self.tokenizer = model, tokenizer
 
-    def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(hf_encoder(self.tokenizer), n_tokens)
+    def prompt_ids(self, n_tokens: int, variant: int = 0) -> list[int]:
+        return filler_ids(hf_encoder(self.tokenizer), n_tokens, variant)
 
     def _generate(self, batch: list[list[int]], new_tokens: int, streamer=None) -> None:
         import torch
@@ -56,21 +77,7 @@ class HFPerfEngine:
             )  # fmt: skip
 
     def generate_stream(self, ids: list[int], new_tokens: int, on_token) -> None:
-        from transformers.generation.streamers import BaseStreamer
-
-        class Tick(BaseStreamer):
-            prompt_seen = False
-
-            def put(self, value):
-                if not self.prompt_seen:  # generate() first puts the prompt itself
-                    self.prompt_seen = True
-                    return
-                on_token()
-
-            def end(self):
-                pass
-
-        self._generate([ids], new_tokens, streamer=Tick())
+        self._generate([ids], new_tokens, streamer=token_streamer(on_token))
 
     def generate_batch(self, batch: list[list[int]], new_tokens: int) -> None:
         self._generate(batch, new_tokens)

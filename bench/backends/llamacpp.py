@@ -43,6 +43,7 @@ def _lm_class():
 
     class LlamaCppCore(TemplateLM):
         usage: Usage
+        token_hook = None  # set by the request probe (see MeteredCalls)
 
         def __init__(self, llm, hf_tokenizer, max_gen_toks: int = 256):
             super().__init__()
@@ -123,15 +124,27 @@ def _lm_class():
                 prompt = self.tok_encode(context)[-(self.llm.n_ctx() - max_tokens) :]
                 start = time.perf_counter()
                 result = self.llm.create_completion(
-                    prompt=prompt, max_tokens=max_tokens, temperature=0.0, stop=until or None
-                )
+                    prompt=prompt, max_tokens=max_tokens, temperature=0.0, stop=until or None,
+                    stream=self.token_hook is not None,  # the request probe times each token
+                )  # fmt: skip
+                if self.token_hook is not None:
+                    text = ""
+                    for chunk in result:
+                        self.token_hook()
+                        text += chunk["choices"][0]["text"]
+                else:
+                    text = result["choices"][0]["text"]
                 self._last = []  # the completion moved the cache
                 self.usage.batches.add(time.perf_counter() - start, 1)
-                outputs.append(result["choices"][0]["text"])
+                outputs.append(text)
             return outputs
 
     class LlamaCppLM(MeteredCalls, LlamaCppCore):
         """The meters wrap the core's request methods (they must come first in the MRO)."""
+
+        def forget_prompts(self) -> None:
+            self._last = []
+            self.llm.n_tokens = 0  # llama.cpp reuses the KV cache of a common prompt prefix
 
     return LlamaCppLM
 
@@ -143,8 +156,8 @@ class LlamaCppPerfEngine:
     def __init__(self, llm):
         self.llm = llm
 
-    def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(self._encode, n_tokens)
+    def prompt_ids(self, n_tokens: int, variant: int = 0) -> list[int]:
+        return filler_ids(self._encode, n_tokens, variant)
 
     def _encode(self, text: str) -> list[int]:
         return self.llm.tokenize(text.encode(), add_bos=False, special=False)

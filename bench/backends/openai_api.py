@@ -153,8 +153,8 @@ class ApiPerfEngine:
         self.model_id, self.tokenizer, self.timeout_s = model_id, tokenizer, timeout_s
         self.headers = auth_headers(key)
 
-    def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(hf_encoder(self.tokenizer), n_tokens)
+    def prompt_ids(self, n_tokens: int, variant: int = 0) -> list[int]:
+        return filler_ids(hf_encoder(self.tokenizer), n_tokens, variant)
 
     def _payload(self, ids: list[int], new_tokens: int, stream: bool) -> dict:
         return {"model": self.model_id, "prompt": ids, "max_tokens": new_tokens,

@@ -67,6 +67,9 @@ def _metered_vllm_class():
     class MeteredVLLM(MeteredCalls, base):
         usage: Usage
 
+        def forget_prompts(self) -> None:
+            self.model.reset_prefix_cache()
+
         def _model_generate(self, requests, generate=False, sampling_params=None):
             start = time.perf_counter()
             out = super()._model_generate(requests, generate, sampling_params)
@@ -84,8 +87,8 @@ class VllmPerfEngine:
     def __init__(self, llm, tokenizer):
         self.llm, self.tokenizer = llm, tokenizer
 
-    def prompt_ids(self, n_tokens: int) -> list[int]:
-        return filler_ids(hf_encoder(self.tokenizer), n_tokens)
+    def prompt_ids(self, n_tokens: int, variant: int = 0) -> list[int]:
+        return filler_ids(hf_encoder(self.tokenizer), n_tokens, variant)
 
     @staticmethod
     def _params(new_tokens: int):

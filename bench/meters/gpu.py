@@ -37,6 +37,18 @@ def _nvml_handle():
 class GpuMeter:
     """Context manager yielding GPU memory and NVML energy measurements, or none at all."""
 
+    def __init__(self, include_children: bool = False):
+        # A model server runs in a child process: its GPU memory is the child's, not ours.
+        self.include_children = include_children
+
+    def _pids(self) -> set[int]:
+        pids = {os.getpid()}
+        if self.include_children:
+            import psutil
+
+            pids |= {c.pid for c in psutil.Process().children(recursive=True)}
+        return pids
+
     def __enter__(self) -> GpuMeter:
         self.torch = _torch_cuda()
         self.nvml, self.handle = _nvml_handle() if self.torch else (None, None)
@@ -72,10 +84,12 @@ class GpuMeter:
             return
         try:
             procs = self.nvml.nvmlDeviceGetComputeRunningProcesses(self.handle)
-            used = sum(p.usedGpuMemory or 0 for p in procs if p.pid == os.getpid())
+            pids = self._pids()
+            used = sum(p.usedGpuMemory or 0 for p in procs if p.pid in pids)
+            prov = "measured:nvml" + ("(with child processes)" if self.include_children else "")
             self.result.append(Measurement(metric=Metric.GPU_PROCESS_MEMORY,
                                            value=round(used / MIB, 1), unit="MiB",
-                                           provenance="measured:nvml"))  # fmt: skip
+                                           provenance=prov))  # fmt: skip
         except Exception:  # noqa: BLE001
             pass
         if self.energy_start is not None:

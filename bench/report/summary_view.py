@@ -209,8 +209,8 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
         if d.recommended and d.recommended in cands:
             c = cands[d.recommended]
             if c.latency_s is not None:
-                why.append(t["latency_line"].format(lat=fmt(c.latency_s, 2),
-                                                    basis=c.latency_basis or "–"))  # fmt: skip
+                basis = t[f"basis_{c.latency_source or 'batched'}"].format(n=c.latency_n or "–")
+                why.append(t["latency_line"].format(lat=fmt(c.latency_s, 2), basis=basis))
             if c.cost_per_1k is not None:
                 why.append(t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency))
         rows.append({"task": d.task, "title": task_title(facts.of(d.task), t),

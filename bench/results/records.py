@@ -67,6 +67,7 @@ class Phase(StrEnum):
     LOAD = "load"  # loading the model, before any task
     SCENARIO = "scenario"  # the latency / throughput scenario
     IDLE = "idle"  # the idle baseline before the scenario
+    REQUEST = "request"  # the task's own prompts sent one at a time (bench.run.probe)
 
 
 class Measurement(Record):

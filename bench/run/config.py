@@ -45,6 +45,14 @@ class RunConfig(BaseModel):
         default="DEU", description="ISO 3166 alpha-3 grid whose carbon intensity CO2 uses."
     )
     perf: PerfConfig | None = Field(default=None, description="The scenario, when it runs.")
+    # Small defaults keep `make bench` short: the latency verdict says on how many requests it
+    # rests, and a decision that needs more can raise both.
+    request_probe: int = Field(
+        default=10, ge=0, description="Documents per task timed one request at a time; 0: off."
+    )
+    request_probe_seconds: float = Field(
+        default=10.0, gt=0, description="No new probe request starts after this long (≥ 1 runs)."
+    )
     engine: list[str] = Field(
         default_factory=list, description="`KEY=VALUE` engine settings over the catalogue's."
     )

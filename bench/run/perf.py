@@ -10,12 +10,15 @@ Definitions (as in vLLM's benchmarks and MLPerf Inference):
 - **Throughput** at batch size B: B × output tokens / wall time of the batch, and B / wall
   time in requests per second.
 Prompts have exactly the stated number of input tokens (deterministic filler text, cut by the
-model's tokenizer); outputs are forced to exactly the stated length (EOS ignored). Warm-up
-runs are excluded; each figure rests on `repetitions` runs and reports its spread.
+model's tokenizer), and every request — warm-up, repetition, batch member — gets its own
+prompt (a numbered opening), so a prefix cache cannot serve one from another; outputs are
+forced to exactly the stated length (EOS ignored). Warm-up runs are excluded; each figure
+rests on `repetitions` runs and reports its spread.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 import time
@@ -102,10 +105,12 @@ FILLER = (
 )
 
 
-def filler_ids(encode: Callable[[str], list[int]], n_tokens: int) -> list[int]:
-    """Exactly `n_tokens` ids of deterministic filler text; `encode` turns text into ids
-    without special tokens (`hf_encoder` for a transformers tokenizer)."""
-    ids: list[int] = []
+def filler_ids(encode: Callable[[str], list[int]], n_tokens: int, variant: int = 0) -> list[int]:
+    """Exactly `n_tokens` ids of deterministic filler text, distinct per `variant`; `encode`
+    turns text into ids without special tokens (`hf_encoder` for a transformers tokenizer)."""
+    # The variant's number opens the prompt: prefix caches match from the first token, so
+    # prompts that differ there share nothing, while the cut keeps every length equal.
+    ids = encode(f"Vorgang {variant}. ")
     while len(ids) < n_tokens:
         ids += encode(FILLER)
     return ids[:n_tokens]
@@ -119,7 +124,8 @@ def hf_encoder(tokenizer) -> Callable[[str], list[int]]:
 class PerfEngine:
     """What a backend offers the scenario (the HF backend implements it)."""
 
-    def prompt_ids(self, n_tokens: int) -> list[int]:
+    def prompt_ids(self, n_tokens: int, variant: int = 0) -> list[int]:
+        """A prompt of exactly `n_tokens`; different variants give different prompts."""
         raise NotImplementedError
 
     def generate_stream(self, ids: list[int], new_tokens: int,
@@ -155,10 +161,16 @@ def _energy_net(meter: EnergyMeter, idle_w: float | None, seconds: float):
 
 
 def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
-                 country: str) -> PerfOutcome:  # fmt: skip
+                 country: str, include_children: bool = False) -> PerfOutcome:  # fmt: skip
     """Single-stream latency per input × output length, throughput per batch size, memory
-    per input length, energy per phase with the idle baseline subtracted."""
+    per input length (with child processes where the model runs in a server), energy per
+    phase with the idle baseline subtracted."""
     out = PerfOutcome()
+    variants = itertools.count()  # one prompt per request: no prefix-cache hits
+
+    def prompt(n_tokens: int) -> list[int]:
+        return engine.prompt_ids(n_tokens, next(variants))
+
     idle_w = None
     if cfg.idle_seconds:
         with EnergyMeter(country) as idle:
@@ -170,14 +182,18 @@ def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
                 metric=Metric.IDLE_POWER, phase=Phase.IDLE, value=idle_w, unit="W",
                 provenance=e.provenance, detail={"window_s": cfg.idle_seconds}))  # fmt: skip
     for n_in in [n for n in cfg.input_tokens if n < context_length]:
-        ids = engine.prompt_ids(n_in)
         for n_out in [n for n in cfg.output_tokens if n_in + n < context_length]:
             for _ in range(cfg.warmup):
-                stream_once(engine, ids, n_out)
+                stream_once(engine, prompt(n_in), n_out)
             runs: list[StreamTiming] = []
+            prompts = [prompt(n_in) for _ in range(cfg.repetitions)]  # made outside the meters
             t0 = time.perf_counter()
-            with PeakRSSMeter() as rss, GpuMeter() as gpu, EnergyMeter(country) as energy:
-                for _ in range(cfg.repetitions):
+            with (
+                PeakRSSMeter(include_children=include_children) as rss,
+                GpuMeter(include_children=include_children) as gpu,
+                EnergyMeter(country) as energy,
+            ):
+                for ids in prompts:
                     runs.append(stream_once(engine, ids, n_out))
             seconds = time.perf_counter() - t0
             where = {"input_tokens": n_in, "output_tokens": n_out}
@@ -202,15 +218,15 @@ def run_scenario(engine: PerfEngine, cfg: PerfConfig, context_length: int,
                                 value=total.value / tokens * 1000, unit="kWh",
                                 provenance=total.provenance, n=tokens),
                 ]  # fmt: skip
-    batch_ids = engine.prompt_ids(cfg.batch_input_tokens)
     for size in cfg.batch_sizes:
-        batch = [batch_ids] * size
         for _ in range(cfg.warmup):
-            engine.generate_batch(batch, cfg.batch_output_tokens)
+            warm = [prompt(cfg.batch_input_tokens) for _ in range(size)]
+            engine.generate_batch(warm, cfg.batch_output_tokens)
         walls = []
         for _ in range(cfg.repetitions):
+            prompts = [prompt(cfg.batch_input_tokens) for _ in range(size)]
             t0 = time.perf_counter()
-            engine.generate_batch(batch, cfg.batch_output_tokens)
+            engine.generate_batch(prompts, cfg.batch_output_tokens)
             walls.append(time.perf_counter() - t0)
         tps = [size * cfg.batch_output_tokens / w for w in walls]
         where = {"batch_size": size, "input_tokens": cfg.batch_input_tokens,

@@ -150,7 +150,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         )
     with (
         PeakRSSMeter(include_children=backend.server) as rss,
-        GpuMeter() as gpu,
+        GpuMeter(include_children=backend.server) as gpu,
         EnergyMeter(job.config.country_iso_code) as energy,
         WallTimer() as wall,
     ):
@@ -158,6 +158,8 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
             loaded.lm, task, limit=job.config.limit, chat=loaded.spec.chat, seed=job.config.seed
         )
     n = len(outcome.samples)
+    usage = loaded.reset_usage()  # the task's counters; the probe's requests count elsewhere
+    requests = request_probe(loaded, task, job.config, usage)
     cell = CellResult(
         run_id=store.run_id,
         model=loaded.spec.name,
@@ -169,11 +171,12 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         measurements=[
             wall.measurement(),
             rss.measurement(),
-            *usage_measurements(loaded.usage, n),
-            *filter(None, [cost_measurement(loaded.spec, loaded.usage)]),
+            *usage_measurements(usage, n),
+            *filter(None, [cost_measurement(loaded.spec, usage)]),
             *energy.measurements(),
             *gpu.measurements(),
             *extra,
+            *requests,
             *load,
         ],
         started_at=started,
@@ -181,6 +184,25 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
     )
     store.write_cell(cell, outcome.samples)
     return cell
+
+
+def request_probe(loaded: LoadedModel, task: str, config: RunConfig,
+                  usage: Usage) -> list[Measurement]:  # fmt: skip
+    """Time the task's own requests one at a time (bench.run.probe); [] when off or failed."""
+    from bench.run.probe import run_probe
+
+    if config.request_probe <= 0 or not usage.instances:
+        return []
+    try:
+        with WallTimer() as wall:
+            out = run_probe(
+                loaded.lm, usage.instances, config.request_probe, config.request_probe_seconds
+            )
+    except Exception as exc:  # noqa: BLE001 - the accuracy of the cell must not be lost
+        traceback.print_exc()
+        print(f"[slm-bench] {task}: request probe failed: {one_line(exc)}", flush=True)
+        return []
+    return [*out, wall.measurement(Phase.REQUEST)] if out else []
 
 
 def error_cell(job: Job, task: str, message: str, status: str = "error") -> CellResult:
@@ -293,7 +315,11 @@ def run_perf(job: Job, loaded: LoadedModel) -> bool:
     started = now_iso()
     try:
         outcome = run_scenario(
-            loaded.engine, job.perf, loaded.spec.context_length, job.config.country_iso_code
+            loaded.engine,
+            job.perf,
+            loaded.spec.context_length,
+            job.config.country_iso_code,
+            include_children=backend_info(loaded.spec.backend).server,
         )
     except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
         traceback.print_exc()
