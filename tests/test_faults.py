@@ -1,0 +1,121 @@
+"""Faults a hostile or clumsy user, a flaky API or a broken disk produce: each ends in one
+clear line (exit 2) or a recorded error, never a traceback, a leaked secret or a lost cell.
+
+API faults run against the loopback fake server (tests/fake_openai_server.py); pure logic
+runs on fakes; nothing here loads a model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.backends.server import ManagedServer, free_port
+
+FAKE = str(Path(__file__).with_name("fake_openai_server.py"))
+KEY = "sk-fault-SECRET-0815"
+
+
+def _no_traceback(result) -> None:
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(tmp_path):
+    """Start the fake server with its flags and an API catalogue entry pointing at it."""
+    servers = []
+
+    def start(*flags: str, timeout_s: float = 10, max_retries: int = 1) -> Path:
+        port = free_port()
+        cmd = [sys.executable, FAKE, str(port), "--key", KEY, *flags]
+        log = tmp_path / "server" / "fake.log"  # holds the key on its command line
+        log.parent.mkdir(exist_ok=True)
+        servers.append(ManagedServer(cmd, port, log).start())
+        catalogue = tmp_path / "catalogue.yaml"
+        catalogue.write_text(f"""
+models:
+  - name: fault-api
+    family: fake
+    params_b: null
+    backend: openai
+    source: {{kind: api, base_url: "http://127.0.0.1:{port}/v1", model_id: fake,
+              api_key_env: SLM_FAULT_KEY, max_retries: {max_retries}, timeout_s: {timeout_s},
+              concurrency: 4}}
+    context_length: 8192
+    chat: true
+""")
+        return catalogue
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _api_run(cli, tmp_path, catalogue, limit="4", tasks="citizen_requests_gen_de"):
+    return cli(
+        "run", "--models", "fault-api", "--tasks", tasks, "--limit", limit, "--no-perf",
+        "--catalogue", str(catalogue), "--results-dir", str(tmp_path / "results"),
+        "--reports-dir", str(tmp_path / "reports"), env={"SLM_FAULT_KEY": KEY},
+    )  # fmt: skip
+
+
+def _leaks(tmp_path: Path) -> list[Path]:
+    """Every file under the run and report folders holding the key, byte for byte."""
+    roots = [tmp_path / "results", tmp_path / "reports"]
+    files = [p for root in roots for p in root.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".log" for p in files)  # the model's log was written and read
+    return [p for p in files if KEY.encode() in p.read_bytes()]
+
+
+def _cell(tmp_path, task="citizen_requests_gen_de") -> dict:
+    (run,) = (tmp_path / "results").iterdir()
+    return json.loads((run / "cells" / "fault-api" / f"{task}.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("flags", "timeout_s", "status"),
+    [
+        (("--fail-first", "100000", "--status", "500"), 10, "error"),  # 5xx on every attempt
+        (("--fail-first", "100000", "--status", "401"), 10, "error"),  # key refused mid-run
+        (("--fail-first", "3", "--status", "429"), 10, "ok"),  # rate-limited, then retried
+        (("--fail-first", "100000", "--status", "200", "--delay", "3"), 0.5, "error"),  # slow
+    ],
+    ids=["5xx", "401", "429-retry", "timeout"],
+)
+def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_s, status):
+    catalogue = api(*flags, timeout_s=timeout_s)
+    result = _api_run(cli, tmp_path, catalogue)
+    assert KEY not in result.stdout + result.stderr
+    assert _leaks(tmp_path) == []
+    assert _cell(tmp_path)["status"] == status, _cell(tmp_path).get("error")
+    if timeout_s < 1:  # 0.5 s kept as 0.5 s: the 3 s answers time out instead of arriving
+        assert "Timeout" in _cell(tmp_path)["error"]
+
+
+def test_max_retries_means_retries(cli, tmp_path, api):
+    catalogue = api("--fail-first", "100000", "--status", "500", max_retries=2)
+    _api_run(cli, tmp_path, catalogue, limit="1")
+    requests = (tmp_path / "server" / "fake.log").read_text().count("completion request")
+    assert requests == 3  # 1 request + 2 retries
+
+
+def test_redaction_covers_records_handlers_and_streams(capsys):
+    from bench.run import redact
+
+    redact.add_secrets(["sk-unit-SECRET-1"])
+    assert redact.scrub("key sk-unit-SECRET-1 here") == "key *** here"
+    headers = "{'Authorization': 'Bearer abc.def', 'api-key': 'xyz123', 'X-Api-Key': 'q'}"
+    assert "abc.def" not in redact.scrub(headers) and "xyz123" not in redact.scrub(headers)
+    assert "Authorization: Bearer ***" in redact.scrub("Authorization: Bearer abcdef")
+    record = logging.LogRecord("x", logging.ERROR, "f", 1, "got %s", ("sk-unit-SECRET-1",), None)
+    assert redact.redact_record(record).getMessage() == "got ***"
+    stream = redact.RedactingStream(sys.stdout)
+    stream.write("Bearer sk-unit-SECRET-1\n")
+    assert "SECRET" not in capsys.readouterr().out
