@@ -119,3 +119,82 @@ def test_redaction_covers_records_handlers_and_streams(capsys):
     stream = redact.RedactingStream(sys.stdout)
     stream.write("Bearer sk-unit-SECRET-1\n")
     assert "SECRET" not in capsys.readouterr().out
+
+
+# --- names that become paths ---------------------------------------------------------------
+
+ENTRY = """
+models:
+  - name: {name}
+    family: fake
+    params_b: 1.0
+    backend: openai
+    source: {{kind: api, base_url: "http://127.0.0.1:9/v1", model_id: fake}}
+    context_length: 8192
+    chat: true
+    price: {{input_per_1m_tokens: {price}, output_per_1m_tokens: 1.0, as_of: {as_of}}}
+"""
+
+
+def _catalogue(tmp_path, name="ok-model", price="0.5", as_of="2024-07") -> Path:
+    path = tmp_path / "cat.yaml"
+    path.write_text(ENTRY.format(name=name, price=price, as_of=as_of))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--models", "../../escaped-model"], "model name '../../escaped-model' may hold only"),
+        (["--models", "sub/dir-model"], "model name 'sub/dir-model' may hold only"),
+        (["--tasks", "../x"], "task name '../x' may hold only"),
+        (["--models", "a" * 200], "longer than 128 characters"),
+    ],
+)
+def test_names_that_would_escape_the_run_folder_are_one_line(cli, tmp_path, args, expected):
+    result = cli("run", *args, "--results-dir", str(tmp_path / "r"), "--no-report")
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    _no_traceback(result)
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ({"name": "../../escaped-model"}, "may hold only letters"),
+        ({"price": "-1"}, "greater than or equal to 0"),
+        ({"as_of": "yesterday"}, "as_of must be a date"),
+    ],
+)
+def test_catalogue_entries_are_checked(tmp_path, entry, expected):
+    from bench.catalogue.specs import load_catalogue
+    from bench.errors import UserError
+
+    with pytest.raises(UserError, match=expected):
+        load_catalogue(_catalogue(tmp_path, **entry))
+    assert load_catalogue(_catalogue(tmp_path, as_of="2024-07-18")).get("ok-model").price
+
+
+def test_store_refuses_paths_outside_the_run_folder(tmp_path):
+    from bench.errors import UserError
+    from bench.results.store import RunStore
+
+    store = RunStore(tmp_path / "run")
+    for model, task in [("../x", "t"), ("m", "../../t"), ("a/b", "t"), ("", "t")]:
+        with pytest.raises(UserError):
+            store.cell_path(model, task)
+    with pytest.raises(UserError):
+        store.log_path("..")
+    (tmp_path / "run").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "run" / "cells").symlink_to(tmp_path / "outside")  # a link that leads out
+    with pytest.raises(UserError, match="outside the run folder"):
+        store.cell_path("m", "t")
+
+
+def test_run_ids_are_checked(tmp_path, cli):
+    bad = tmp_path / "bad run$"
+    bad.mkdir()
+    result = cli("report", str(bad))
+    assert result.returncode == 2 and "run id name 'bad run$'" in result.stderr, result.stderr
+    _no_traceback(result)

@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from bench.errors import UserError
+from bench.names import name_problem
 from bench.results.migrations import SchemaError, upgrade
 from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
 
@@ -73,14 +74,25 @@ class RunStore:
     def run_id(self) -> str:
         return self.root.name
 
+    def inside(self, *parts: str) -> Path:
+        """`root/parts…`, refused with one line unless it stays inside the run folder."""
+        path = self.root.joinpath(*parts)
+        root = self.root.resolve()
+        if not path.resolve().is_relative_to(root):
+            raise UserError(f"refusing to write {path}: it lies outside the run folder {root}")
+        return path
+
     def cell_path(self, model: str, task: str) -> Path:
-        return self.root / "cells" / model / f"{task}.json"
+        return self.inside("cells", _name("model", model), f"{_name('task', task)}.json")
 
     def samples_path(self, model: str, task: str) -> Path:
-        return self.root / "samples" / model / f"{task}.jsonl"
+        return self.inside("samples", _name("model", model), f"{_name('task', task)}.jsonl")
 
     def log_path(self, model: str) -> Path:
-        return self.root / "logs" / f"{model}.log"
+        return self.inside("logs", f"{_name('model', model)}.log")
+
+    def job_path(self, model: str) -> Path:
+        return self.inside("jobs", f"{_name('model', model)}.json")
 
     def write_info(self, info: RunInfo) -> None:
         write_record(self.root / "run.json", info)
@@ -107,7 +119,7 @@ class RunStore:
         return [_read(p, CellResult) for p in sorted(self.root.glob("cells/*/*.json"))]
 
     def perf_path(self, model: str) -> Path:
-        return self.root / "perf" / f"{model}.json"
+        return self.inside("perf", f"{_name('model', model)}.json")
 
     def write_perf(self, result: PerfResult) -> None:
         write_record(self.perf_path(result.model), result)
@@ -125,6 +137,14 @@ class RunStore:
         if not path.exists():
             return []
         return [SampleResult.model_validate_json(line) for line in path.read_text().splitlines()]
+
+
+def _name(kind: str, name: str) -> str:
+    """A model or task name fit to be a file name; else a one-line UserError."""
+    problem = name_problem(kind, name)
+    if problem:
+        raise UserError(problem)
+    return name
 
 
 KINDS = {CellResult: "cell", PerfResult: "perf", RunInfo: "run_info"}
@@ -155,6 +175,8 @@ def open_run(path: str | Path) -> RunStore:
     p = Path(path)
     if not p.exists() and (Path("results") / p).exists():
         p = Path("results") / p
-    store = RunStore(p)
+    store = RunStore(p if p.name else p.resolve())  # `report .` inside the run folder
+    if problem := name_problem("run id", store.run_id):  # it names the report's folder too
+        raise UserError(f"{p}: {problem}")
     store.read_info()  # validates it is a run folder
     return store

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bench.catalogue.specs import DEFAULT_MODELS
 from bench.errors import UserError
+from bench.names import check_name
 
 
 class PerfConfig(BaseModel):
@@ -67,6 +68,8 @@ class RunConfig(BaseModel):
     def _unique_and_given(cls, names: list[str], info) -> list[str]:
         if not names:
             raise ValueError(f"no {info.field_name} given")
+        for name in names:  # each becomes a file or folder name of the run
+            check_name(info.field_name.removesuffix("s"), name)
         return list(dict.fromkeys(names))
 
     @field_validator("limit")

@@ -123,7 +123,7 @@ def run_model(
         (done := store.read_perf(spec.name)) is None or done.status == "error"
     )
     job = Job(run_dir=str(store.root), model=spec, tasks=tasks, config=config, run_perf=needs_perf)
-    job_path = store.root / "jobs" / f"{spec.name}.json"
+    job_path = store.job_path(spec.name)
     write_record(job_path, job)
     for task in tasks:
         # A resumed run re-runs failed cells: drop the stale record first, or the
