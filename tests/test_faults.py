@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))  # test_regress helpers
+
 from bench.backends.server import ManagedServer, free_port
 
 FAKE = str(Path(__file__).with_name("fake_openai_server.py"))
@@ -198,3 +200,43 @@ def test_run_ids_are_checked(tmp_path, cli):
     result = cli("report", str(bad))
     assert result.returncode == 2 and "run id name 'bad run$'" in result.stderr, result.stderr
     _no_traceback(result)
+
+
+# --- the gate ------------------------------------------------------------------------------
+
+
+def _gate_snaps(tmp_path, cand_cells):
+    from test_regress import _cell, _snap
+
+    base = _snap([_cell(scores={f"h{i}": 1.0 for i in range(40)})])
+    cand = _snap(cand_cells(_cell))
+    (tmp_path / "base.json").write_text(base.model_dump_json())
+    (tmp_path / "cand.json").write_text(cand.model_dump_json())
+    return base, cand
+
+
+def test_gate_fails_a_cell_with_fewer_shared_samples(cli, tmp_path):
+    from bench.ci.regress import Thresholds, compare
+
+    # The same answers, but only 30 of the baseline's 40 samples: a truncated run.
+    base, cand = _gate_snaps(tmp_path, lambda c: [c(scores={f"h{i}": 1.0 for i in range(30)})])
+    [finding] = compare(base, cand, Thresholds()).regressions
+    assert finding.quantity == "samples"
+    assert "10 of the baseline's 40 samples missing" in finding.detail
+    result = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "cand.json"))
+    assert result.returncode == 1 and "samples missing" in result.stdout, result.stdout
+
+
+def test_gate_exits_2_on_a_candidate_without_cells(cli, tmp_path):
+    _gate_snaps(tmp_path, lambda c: [])
+    result = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "cand.json"))
+    assert result.returncode == 2 and "candidate run has no results" in result.stderr
+    _no_traceback(result)
+
+
+def test_gate_fails_errored_and_missing_cells(tmp_path):
+    from bench.ci.regress import Thresholds, compare
+
+    base, cand = _gate_snaps(tmp_path, lambda c: [c(status="error", scores={}), c(task="x")])
+    reasons = [f.detail for f in compare(base, cand, Thresholds()).regressions]
+    assert reasons == ["was ok, now error: None"]
