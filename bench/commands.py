@@ -137,17 +137,20 @@ def write_reports(run_dir: Path, folder: Path, langs, requirements=None, costs=N
 def cmd_report(args: argparse.Namespace) -> int:
     from bench.analysis.requirements import (
         check_reference,
+        check_tasks_in_run,
         load_costs,
         load_requirements,
         with_reference,
     )
-    from bench.results.store import open_run
+    from bench.results.store import check_output_file, open_run
 
+    check_output_file(args.out, "--out")
     requirements, costs = load_requirements(args.requirements), load_costs(args.costs)
     store = open_run(args.run)
     info = store.read_info()
     requirements = with_reference(requirements, args.reference or info.config.reference)
     check_reference(requirements, [s.name for s in store.read_info().model_specs])
+    check_tasks_in_run(requirements, info.config.tasks, args.requirements)
     langs = ["en", "de"] if args.lang == "all" else [args.lang]
     folder = Path("reports") / store.run_id
     for path in write_reports(store.root, folder, langs, requirements, costs, out=args.out):
@@ -159,8 +162,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from bench.ci.regress import compare, load_thresholds
     from bench.ci.regress_format import to_junit, to_markdown, to_text
     from bench.results.baseline import load_snapshot
-    from bench.results.store import atomic_write_text
+    from bench.results.store import atomic_write_text, check_output_file
 
+    check_output_file(args.markdown, "--markdown")
+    check_output_file(args.junit, "--junit")
     thresholds = load_thresholds(args.thresholds)
     result = compare(load_snapshot(args.baseline), load_snapshot(args.candidate), thresholds)
     print(to_text(result, changed_only=not args.all))
@@ -173,17 +178,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from bench.ci.history import write_history
+    from bench.results.store import check_output_file
 
+    check_output_file(args.out, "--out")
     print(f"history: {write_history(args.results, args.out, args.reports_dir)}")
     return 0
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     from bench.results.baseline import save_baseline
-    from bench.results.store import open_run
+    from bench.results.store import check_output_file, open_run
 
     store = open_run(args.run)
     out = args.out or Path("results") / "baselines" / f"{store.run_id}.json"
+    check_output_file(out, "--out")
     print(f"baseline: {save_baseline(store.root, out)}")
     return 0
 

@@ -240,3 +240,108 @@ def test_gate_fails_errored_and_missing_cells(tmp_path):
     base, cand = _gate_snaps(tmp_path, lambda c: [c(status="error", scores={}), c(task="x")])
     reasons = [f.detail for f in compare(base, cand, Thresholds()).regressions]
     assert reasons == ["was ok, now error: None"]
+
+
+# --- corrupt records -----------------------------------------------------------------------
+
+RUN_V1 = Path(__file__).parent / "fixtures" / "run_v1"
+MODEL = "smollm2-135m-instruct"
+
+
+@pytest.fixture
+def run_copy(tmp_path):
+    """A copy of a small recorded run under tmp/results/, to damage."""
+    import shutil
+
+    run = tmp_path / "results" / "20260101-000000-abcd"
+    shutil.copytree(RUN_V1, run)
+    return run
+
+
+CORRUPTIONS = {
+    "cell-null": ("cells/{m}/citizen_requests_de.json", "null"),
+    "cell-list": ("cells/{m}/citizen_requests_de.json", "[1, 2]"),
+    "cell-truncated": ("cells/{m}/citizen_requests_de.json", '{"run_id": "x", "mod'),
+    "samples-truncated": ("samples/{m}/citizen_requests_de.jsonl", '{"doc_id": 0, "doc'),
+    "run-json-list": ("run.json", "[]"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(CORRUPTIONS))
+@pytest.mark.parametrize("command", ["report", "compare", "baseline"])
+def test_unreadable_records_are_one_line_naming_the_file(cli, tmp_path, run_copy, damage, command):
+    rel, text = CORRUPTIONS[damage]
+    (run_copy / rel.format(m=MODEL)).write_text(text)
+    args = {
+        "report": ["report", str(run_copy), "--out", str(tmp_path / "r.html"), "--lang", "en"],
+        "compare": ["compare", str(run_copy), str(run_copy)],
+        "baseline": ["baseline", "save", str(run_copy), "--out", str(tmp_path / "b.json")],
+    }[command]
+    result = cli(*args)
+    assert result.returncode == 2, result.stderr
+    _no_traceback(result)
+    [line] = result.stderr.strip().splitlines()
+    assert Path(rel.format(m=MODEL)).name in line and "unreadable" in line, line
+
+
+def test_history_lists_unreadable_runs(cli, tmp_path, run_copy):
+    import shutil
+
+    bad = run_copy.parent / "20260101-000001-bad0"
+    shutil.copytree(run_copy, bad)
+    (bad / "samples" / MODEL / "citizen_requests_de.jsonl").write_text('{"trunc')
+    out = tmp_path / "history.html"
+    result = cli("history", str(run_copy.parent), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text()
+    assert "Runs not read" in page and "20260101-000001-bad0" in page
+
+
+def test_resume_moves_unreadable_records_aside_and_redoes_them(run_copy, monkeypatch):
+    from bench.results.store import RunStore
+    from bench.run import runner
+
+    store = RunStore(run_copy)
+    cell = store.cell_path(MODEL, "citizen_requests_de")
+    samples = store.samples_path(MODEL, "short_answers_de")
+    cell.write_text("null")
+    samples.write_text('{"doc_id": 0, "tru')
+    redone = []
+    monkeypatch.setattr(runner, "run_model", lambda s, spec, tasks, *a, **k: redone.extend(tasks))
+    _, config = runner.resume_run(run_copy)
+    runner.run_matrix(store, config.model_copy(update={"perf": None}))
+    assert sorted(redone) == ["citizen_requests_de", "short_answers_de"]
+    assert cell.with_name(cell.name + ".corrupt").read_text() == "null"  # kept, never deleted
+    assert samples.with_name(samples.name + ".corrupt").exists()
+
+
+@pytest.mark.parametrize(
+    "target", ["{tmp}", "{tmp}/afile/x.html", "/proc/slm-bench-nope/x.html"], ids=str
+)
+def test_output_paths_are_checked_before_any_work(cli, tmp_path, run_copy, target):
+    (tmp_path / "afile").write_text("")
+    out = target.format(tmp=tmp_path)
+    for args in (
+        ["report", str(run_copy), "--out", out],
+        ["compare", str(run_copy), str(run_copy), "--markdown", out],
+        ["compare", str(run_copy), str(run_copy), "--junit", out],
+        ["history", str(run_copy.parent), "--out", out],
+        ["baseline", "save", str(run_copy), "--out", out],
+    ):
+        result = cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        _no_traceback(result)
+        assert len(result.stderr.strip().splitlines()) == 1 and out in result.stderr
+        assert result.stdout == ""  # nothing was compared or rendered first
+
+
+def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
+    from bench.analysis.requirements import load_requirements
+    from bench.ci.regress import load_thresholds
+    from bench.errors import UserError
+
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n")
+    for load in (load_thresholds, load_requirements):
+        with pytest.raises(UserError, match="got a list"):
+            load(path)

@@ -185,7 +185,7 @@ def test_cli_exit_codes(cli, tmp_path):
     assert worse.returncode == 1 and junit.exists() and (tmp_path / "out.md").exists()
     (tmp_path / "corrupt.json").write_text("{nope")
     corrupt = cli("compare", str(tmp_path / "corrupt.json"), str(tmp_path / "cand.json"))
-    assert corrupt.returncode == 2 and "cannot read baseline" in corrupt.stderr
+    assert corrupt.returncode == 2 and "unreadable baseline" in corrupt.stderr
     assert "Traceback" not in corrupt.stderr
     missing = cli("compare", str(tmp_path / "nope.json"), str(tmp_path / "cand.json"))
     assert missing.returncode == 2 and "no run folder or baseline" in missing.stderr

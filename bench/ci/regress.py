@@ -77,6 +77,10 @@ def load_thresholds(path: Path | None) -> Thresholds:
     if path is None:
         return Thresholds()
     data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise UserError(
+            f"invalid {path}: expected keys alpha and figures, got a {type(data).__name__}"
+        )
     try:
         merged = Thresholds().model_dump()
         merged["alpha"] = data.get("alpha", merged["alpha"])

@@ -10,18 +10,17 @@ Layout of a run folder:
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bench.errors import UserError
 from bench.names import name_problem
-from bench.results.migrations import SchemaError, upgrade
+from bench.results.loader import UnreadableRecord, move_aside, read_lines, read_record
 from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
 
 
@@ -62,6 +61,27 @@ def check_writable(folder: Path) -> None:
         Path(probe).unlink()
     except OSError as exc:
         raise UserError(f"cannot write results to {folder}: {exc.strerror or exc}") from exc
+
+
+def check_output_file(path: Path | None, what: str = "output") -> None:
+    """Fail early, before any work, if a file cannot be written at `path` (a folder there,
+    a file where a folder should be, no permission, a read-only file system)."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{what} {path} is a folder; give a file name")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"cannot write {what} {path}: {parent} is a file, not a folder")
+    try:  # a real write: permission bits do not tell about /proc or read-only mounts
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=".write-probe.")
+        os.close(fd)
+        Path(probe).unlink()
+    except OSError as exc:
+        raise UserError(f"cannot write {what} {path}: {exc.strerror or exc}") from exc
 
 
 class RunStore:
@@ -136,7 +156,31 @@ class RunStore:
         path = self.samples_path(model, task)
         if not path.exists():
             return []
-        return [SampleResult.model_validate_json(line) for line in path.read_text().splitlines()]
+        return read_lines(path, SampleResult)
+
+    def reusable_cell(self, model: str, task: str) -> CellResult | None:
+        """The cell for `--resume`: None when it must be (re)done. Unreadable records are
+        moved aside to `*.corrupt` (kept for inspection, never deleted) so the cell is redone."""
+        try:
+            cell = self.read_cell(model, task)
+            if cell is not None and cell.status == "ok":
+                self.samples(model, task)  # an ok cell needs readable samples
+            return cell
+        except UnreadableRecord as exc:
+            moved = move_aside(exc.path)
+            print(f"note: {exc.path} is unreadable; moved to {moved.name}, redoing the cell")
+            if exc.kind == "samples":
+                self.cell_path(model, task).unlink(missing_ok=True)  # redone with new samples
+            return None
+
+    def reusable_perf(self, model: str) -> PerfResult | None:
+        """The scenario record for `--resume`; an unreadable one is moved aside (None)."""
+        try:
+            return self.read_perf(model)
+        except UnreadableRecord as exc:
+            moved = move_aside(exc.path)
+            print(f"note: {exc.path} is unreadable; moved to {moved.name}, redoing the scenario")
+            return None
 
 
 def _name(kind: str, name: str) -> str:
@@ -151,23 +195,9 @@ KINDS = {CellResult: "cell", PerfResult: "perf", RunInfo: "run_info"}
 
 
 def _read(path: Path, cls: type[BaseModel]):
-    """Read one record, upgraded from older schema versions; one-line errors for corrupt
-    files or versions newer than this code."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise UserError(f"invalid record {path}: not a JSON object")
-    try:
-        data = upgrade(KINDS[cls], data, SCHEMA_VERSION)
-    except (SchemaError, ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"{path} {exc}" if isinstance(exc, SchemaError)
-                        else f"cannot upgrade {path}: {exc}") from exc  # fmt: skip
-    try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        raise UserError(f"invalid record {path}: {exc.errors()[0]['msg']}") from exc
+    """Read one record, upgraded from older schema versions; one-line errors for unreadable
+    files (naming the file and what to do) or versions newer than this code."""
+    return read_record(path, cls, KINDS[cls], SCHEMA_VERSION)
 
 
 def open_run(path: str | Path) -> RunStore:

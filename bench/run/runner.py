@@ -182,7 +182,7 @@ def run_matrix(store: RunStore, config: RunConfig, progress=None) -> RunOutcome:
         pending = [
             t
             for t in config.tasks
-            if (c := store.read_cell(name, t)) is None or c.status == "error"
+            if (c := store.reusable_cell(name, t)) is None or c.status == "error"
         ]
         too_long = [t for t in pending if context_need.get(t, 0) > spec.context_length]
         for task in too_long:
@@ -203,7 +203,7 @@ def run_matrix(store: RunStore, config: RunConfig, progress=None) -> RunOutcome:
         if progress:
             progress(None, skipped=len(config.tasks) - len(pending))
         perf_done = config.perf is None or (
-            (p := store.read_perf(name)) is not None and p.status != "error"
+            (p := store.reusable_perf(name)) is not None and p.status != "error"
         )
         if not pending and perf_done:
             continue
