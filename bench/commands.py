@@ -19,8 +19,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     if args.resume:
+        _check_resume_alone(args)
         store, config = resume_run(args.resume)
     else:
+        if args.suite is not None and not args.suite.strip():
+            raise UserError("--suite needs a suite name; see slm-bench tasks list")
+        if args.tasks == []:
+            raise UserError("--tasks needs at least one task name; see slm-bench tasks list")
         tasks, limit = args.tasks, args.limit
         if tasks is None or args.suite:
             from bench.taskkit.suites import load_suites, resolve_suite
@@ -44,6 +49,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             engine=args.engine,
             reference=args.reference,
         )
+        _note_duplicates("model", args.models)
+        _note_duplicates("task", args.tasks)
         store, _ = start_run(config)
     phases = {"checks and setup": time.perf_counter() - t0}
     print(
@@ -96,6 +103,31 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+RUN_FLAGS = {"models": "--models", "tasks": "--tasks", "suite": "--suite", "limit": "--limit",
+             "seed": "--seed", "country": "--country", "catalogue": "--catalogue",
+             "reference": "--reference", "perf": "--perf", "perf_config": "--perf-config",
+             "results_dir": "--results-dir"}  # fmt: skip
+"""Options that configure a new run; `--resume` takes them all from run.json instead."""
+
+
+def _check_resume_alone(args: argparse.Namespace) -> None:
+    """Refuse run flags beside --resume: they would be silently ignored otherwise."""
+    given = [flag for key, flag in RUN_FLAGS.items() if getattr(args, key, None) is not None]
+    given += ["--engine"] if args.engine else []
+    if given:
+        raise UserError(
+            f"--resume continues a run exactly as it was configured (its run.json); drop "
+            f"{', '.join(given)}, or start a new run to change them"
+        )
+
+
+def _note_duplicates(kind: str, names: list[str] | None) -> None:
+    """Say once that repeated names run once (the config drops the repeats)."""
+    repeated = sorted({n for n in names or [] if names.count(n) > 1})
+    if repeated:
+        print(f"note: {kind}(s) given more than once run once: {', '.join(repeated)}")
 
 
 def _perf_config(args: argparse.Namespace):

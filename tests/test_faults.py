@@ -345,3 +345,64 @@ def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
     for load in (load_thresholds, load_requirements):
         with pytest.raises(UserError, match="got a list"):
             load(path)
+
+
+# --- validation that bites -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--country", "ZZZ"], "unknown --country code 'ZZZ'"),
+        (["--country", "DEX"], "did you mean"),
+        (["--suite", ""], "--suite needs a suite name"),
+        (["--tasks", ""], "--tasks needs at least one task name"),
+        (["--limit", "99999999999999999999999"], "from 1 to 10,000,000"),
+        (["--limit", "0"], "from 1 to 10,000,000"),
+    ],
+)
+def test_run_flags_are_checked_before_any_work(cli, tmp_path, args, expected):
+    result = cli("run", "--models", MODEL, *args, "--results-dir", str(tmp_path / "r"))
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    _no_traceback(result)
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+def test_resume_with_run_flags_is_refused(cli, run_copy):
+    result = cli("run", "--resume", str(run_copy), "--models", MODEL, "--limit", "50")
+    assert result.returncode == 2, result.stderr
+    assert "drop --models, --limit" in result.stderr
+    _no_traceback(result)
+
+
+def test_duplicate_names_are_noted_once(cli, tmp_path):
+    # Stops at the unknown task, after the note: nothing runs.
+    result = cli("run", "--models", f"{MODEL},{MODEL},{MODEL}", "--tasks", "a,a,nope_task_x",
+                 "--results-dir", str(tmp_path / "r"))  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout.count(f"note: model(s) given more than once run once: {MODEL}") == 1
+    assert "note: task(s) given more than once run once: a" in result.stdout
+
+
+def test_requirements_name_only_tasks_and_devices_that_exist(tmp_path, run_copy, cli):
+    req = tmp_path / "req.yaml"
+    req.write_text("tasks:\n  citizen_requests_de: {device: laptop-99gb}\n")
+    result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
+    assert result.returncode == 2 and "unknown device 'laptop-99gb'" in result.stderr
+    req.write_text("tasks:\n  citizen_request_de: {min_accuracy: 0.5}\n")
+    result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
+    assert result.returncode == 2, result.stderr
+    assert (
+        "did you mean citizen_requests_de" in result.stderr and "not in this run" in result.stderr
+    )
+    _no_traceback(result)
+
+
+def test_api_source_keeps_fractional_timeouts_and_counts_retries():
+    from bench.backends.openai_api import api_lm
+    from bench.catalogue.specs import load_catalogue
+
+    spec = load_catalogue().get("gpt-4o-mini")
+    lm = api_lm(spec, base_url="http://127.0.0.1:9/v1", model_id="m", key="", logprobs=False,
+                tokenizer=None, concurrency=2, timeout_s=0.5, max_retries=2)  # fmt: skip
+    assert lm.timeout == 0.5 and lm.max_retries == 3  # lm-eval's counts attempts

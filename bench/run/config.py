@@ -14,6 +14,9 @@ from bench.catalogue.specs import DEFAULT_MODELS
 from bench.errors import UserError
 from bench.names import check_name
 
+MAX_LIMIT = 10_000_000
+"""Largest --limit: beyond any task's size, far below what breaks lm-eval (islice's bound)."""
+
 
 class PerfConfig(BaseModel):
     """What the scenario runs; the defaults fit a 2-core CPU in about two minutes a model."""
@@ -75,8 +78,8 @@ class RunConfig(BaseModel):
     @field_validator("limit")
     @classmethod
     def _positive(cls, limit: int | None) -> int | None:
-        if limit is not None and limit <= 0:
-            raise ValueError(f"--limit must be a positive number of samples, got {limit}")
+        if limit is not None and not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(f"--limit must be from 1 to {MAX_LIMIT:,} samples, got {limit}")
         return limit
 
     @field_validator("country_iso_code")

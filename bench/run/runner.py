@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.backends import check_backend
 from bench.catalogue.specs import ModelSpec, engine_overrides, load_catalogue
 from bench.catalogue.weights import check_available
+from bench.meters.energy import check_country
 from bench.results.records import CellResult, RunInfo
 from bench.results.store import (
     RunStore,
@@ -53,6 +54,7 @@ def validate_config(config: RunConfig) -> list[ModelSpec]:
     catalogue = load_catalogue(config.catalogue)
     specs = [engine_overrides(catalogue.get(name), config.engine) for name in config.models]
     check_tasks(config.tasks)
+    check_country(config.country_iso_code)
     for spec in specs:
         check_backend(spec)
         check_available(spec)
