@@ -29,7 +29,7 @@ def _limit(value: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, got '{value}'") from None
     if not 1 <= number <= MAX_LIMIT:
         raise argparse.ArgumentTypeError(
-            f"must be a number of samples from 1 to {MAX_LIMIT:,}, got {value}"
+            f"must be a positive number of samples up to {MAX_LIMIT:,}, got {value}"
         )
     return number
 

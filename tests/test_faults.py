@@ -357,8 +357,8 @@ def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
         (["--country", "DEX"], "did you mean"),
         (["--suite", ""], "--suite needs a suite name"),
         (["--tasks", ""], "--tasks needs at least one task name"),
-        (["--limit", "99999999999999999999999"], "from 1 to 10,000,000"),
-        (["--limit", "0"], "from 1 to 10,000,000"),
+        (["--limit", "99999999999999999999999"], "positive number of samples up to 10,000,000"),
+        (["--limit", "0"], "positive number of samples up to 10,000,000"),
     ],
 )
 def test_run_flags_are_checked_before_any_work(cli, tmp_path, args, expected):

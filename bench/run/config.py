@@ -79,7 +79,9 @@ class RunConfig(BaseModel):
     @classmethod
     def _positive(cls, limit: int | None) -> int | None:
         if limit is not None and not 1 <= limit <= MAX_LIMIT:
-            raise ValueError(f"--limit must be from 1 to {MAX_LIMIT:,} samples, got {limit}")
+            raise ValueError(
+                f"--limit must be a positive number of samples up to {MAX_LIMIT:,}, got {limit}"
+            )
         return limit
 
     @field_validator("country_iso_code")
