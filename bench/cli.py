@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.catalogue.specs import DEFAULT_MODELS
 from bench.commands import COMMANDS
 from bench.errors import UserError
-from bench.run.config import RunConfig
+from bench.run.config import MAX_LIMIT, RunConfig
 from bench.taskkit.suites import DEFAULT_SUITE
 
 REFERENCE_HELP = (
@@ -27,8 +27,10 @@ def _limit(value: str) -> int:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number, got '{value}'") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of samples, got {number}")
+    if not 1 <= number <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of samples up to {MAX_LIMIT:,}, got {value}"
+        )
     return number
 
 

@@ -19,8 +19,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     if args.resume:
+        _check_resume_alone(args)
         store, config = resume_run(args.resume)
     else:
+        if args.suite is not None and not args.suite.strip():
+            raise UserError("--suite needs a suite name; see slm-bench tasks list")
+        if args.tasks == []:
+            raise UserError("--tasks needs at least one task name; see slm-bench tasks list")
         tasks, limit = args.tasks, args.limit
         if tasks is None or args.suite:
             from bench.taskkit.suites import load_suites, resolve_suite
@@ -46,6 +51,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             request_probe=args.request_probe,
             request_probe_seconds=args.request_probe_seconds,
         )
+        _note_duplicates("model", args.models)
+        _note_duplicates("task", args.tasks)
         store, _ = start_run(config)
     phases = {"checks and setup": time.perf_counter() - t0}
     print(
@@ -100,6 +107,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+RUN_FLAGS = {"models": "--models", "tasks": "--tasks", "suite": "--suite", "limit": "--limit",
+             "seed": "--seed", "country": "--country", "catalogue": "--catalogue",
+             "reference": "--reference", "perf": "--perf", "perf_config": "--perf-config",
+             "results_dir": "--results-dir"}  # fmt: skip
+"""Options that configure a new run; `--resume` takes them all from run.json instead."""
+
+
+def _check_resume_alone(args: argparse.Namespace) -> None:
+    """Refuse run flags beside --resume: they would be silently ignored otherwise."""
+    given = [flag for key, flag in RUN_FLAGS.items() if getattr(args, key, None) is not None]
+    given += ["--engine"] if args.engine else []
+    if given:
+        raise UserError(
+            f"--resume continues a run exactly as it was configured (its run.json); drop "
+            f"{', '.join(given)}, or start a new run to change them"
+        )
+
+
+def _note_duplicates(kind: str, names: list[str] | None) -> None:
+    """Say once that repeated names run once (the config drops the repeats)."""
+    repeated = sorted({n for n in names or [] if names.count(n) > 1})
+    if repeated:
+        print(f"note: {kind}(s) given more than once run once: {', '.join(repeated)}")
+
+
 def _perf_config(args: argparse.Namespace):
     """The scenario config when --perf or --perf-config is given, else None."""
     if args.perf is False or not (args.perf or args.perf_config):
@@ -139,17 +171,20 @@ def write_reports(run_dir: Path, folder: Path, langs, requirements=None, costs=N
 def cmd_report(args: argparse.Namespace) -> int:
     from bench.analysis.requirements import (
         check_reference,
+        check_tasks_in_run,
         load_costs,
         load_requirements,
         with_reference,
     )
-    from bench.results.store import open_run
+    from bench.results.store import check_output_file, open_run
 
+    check_output_file(args.out, "--out")
     requirements, costs = load_requirements(args.requirements), load_costs(args.costs)
     store = open_run(args.run)
     info = store.read_info()
     requirements = with_reference(requirements, args.reference or info.config.reference)
     check_reference(requirements, [s.name for s in store.read_info().model_specs])
+    check_tasks_in_run(requirements, info.config.tasks, args.requirements)
     langs = ["en", "de"] if args.lang == "all" else [args.lang]
     folder = Path("reports") / store.run_id
     for path in write_reports(store.root, folder, langs, requirements, costs, out=args.out):
@@ -165,8 +200,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from bench.ci.regress import compare, load_thresholds
     from bench.ci.regress_format import to_junit, to_markdown, to_text
     from bench.results.baseline import load_snapshot
-    from bench.results.store import atomic_write_text
+    from bench.results.store import atomic_write_text, check_output_file
 
+    check_output_file(args.markdown, "--markdown")
+    check_output_file(args.junit, "--junit")
     thresholds = load_thresholds(args.thresholds)
     result = compare(load_snapshot(args.baseline), load_snapshot(args.candidate), thresholds)
     print(to_text(result, changed_only=not args.all))
@@ -179,17 +216,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from bench.ci.history import write_history
+    from bench.results.store import check_output_file
 
+    check_output_file(args.out, "--out")
     print(f"history: {write_history(args.results, args.out, args.reports_dir)}")
     return 0
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     from bench.results.baseline import save_baseline
-    from bench.results.store import open_run
+    from bench.results.store import check_output_file, open_run
 
     store = open_run(args.run)
     out = args.out or Path("results") / "baselines" / f"{store.run_id}.json"
+    check_output_file(out, "--out")
     print(f"baseline: {save_baseline(store.root, out)}")
     return 0
 

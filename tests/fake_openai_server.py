@@ -1,11 +1,13 @@
 """A stand-in OpenAI-compatible server for injecting faults (not for accuracy).
 
     python tests/fake_openai_server.py PORT [--key K] [--fail-first N] [--status S]
-        [--child] [--die-on-start]
+        [--delay SECONDS] [--child] [--die-on-start]
 
 Answers /health, /v1/models and /v1/chat/completions (always the text "Abfall", with usage).
 It demands `Authorization: Bearer K` when --key is given (401 otherwise), answers the first N
-completion requests with HTTP S (default 429), and with --child starts a sleeping helper
+completion requests with HTTP S (default 429) — after sleeping --delay seconds, so that
+a client timeout fires first — prints one line per completion request (to count attempts),
+and with --child starts a sleeping helper
 process so that tests can check the whole process group is stopped.
 """
 
@@ -16,6 +18,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -25,6 +28,7 @@ def main() -> None:
     ap.add_argument("--key", default="")
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--status", type=int, default=429)
+    ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--child", action="store_true")
     ap.add_argument("--die-on-start", action="store_true")
     args = ap.parse_args()
@@ -74,7 +78,9 @@ def main() -> None:
             if not self._authorised():
                 return
             state["completions"] += 1
+            print(f"completion request {state['completions']}", flush=True)
             if state["completions"] <= args.fail_first:
+                time.sleep(args.delay)
                 self._send(args.status, {"error": {"message": "injected failure"}})
                 return
             self._send(200, {

@@ -9,6 +9,7 @@ import pytest
 from bench.analysis.stats import mcnemar_exact
 from bench.ci.regress import Thresholds, compare, load_thresholds
 from bench.ci.regress_format import to_junit, to_markdown
+from bench.errors import UserError
 from bench.results.baseline import Snapshot, SnapshotCell, SnapshotFigure
 from bench.results.records import HardwareInfo, Metric
 
@@ -77,11 +78,12 @@ def test_hardware_mismatch_warns_and_checks_accuracy_only():
     assert {f.quantity for f in result.findings} == {"accuracy (acc)"}
 
 
-def test_missing_cells_and_an_empty_candidate_are_regressions():
+def test_missing_cells_are_regressions_and_an_empty_candidate_an_input_error():
     base = _snap([_cell(), _cell(task="u")])
     result = compare(base, _snap([_cell()]), Thresholds())
     assert [(f.task, f.quantity) for f in result.regressions] == [("u", "status")]
-    assert len(compare(base, _snap([]), Thresholds()).regressions) == 2
+    with pytest.raises(UserError, match="candidate run has no results"):
+        compare(base, _snap([]), Thresholds())
 
 
 def test_each_cell_states_the_drop_it_could_detect():
@@ -183,7 +185,7 @@ def test_cli_exit_codes(cli, tmp_path):
     assert worse.returncode == 1 and junit.exists() and (tmp_path / "out.md").exists()
     (tmp_path / "corrupt.json").write_text("{nope")
     corrupt = cli("compare", str(tmp_path / "corrupt.json"), str(tmp_path / "cand.json"))
-    assert corrupt.returncode == 2 and "cannot read baseline" in corrupt.stderr
+    assert corrupt.returncode == 2 and "unreadable baseline" in corrupt.stderr
     assert "Traceback" not in corrupt.stderr
     missing = cli("compare", str(tmp_path / "nope.json"), str(tmp_path / "cand.json"))
     assert missing.returncode == 2 and "no run folder or baseline" in missing.stderr

@@ -78,7 +78,7 @@ def test_future_schema_version_is_refused_in_one_line(tmp_path):
 def test_corrupt_record_is_one_line(tmp_path):
     (tmp_path / "r1").mkdir()
     (tmp_path / "r1" / "run.json").write_text("{not json")
-    with pytest.raises(UserError, match="cannot read"):
+    with pytest.raises(UserError, match="unreadable run record .*run.json: not valid JSON"):
         open_run(tmp_path / "r1")
 
 

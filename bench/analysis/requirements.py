@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from bench.catalogue.specs import read_yaml
-from bench.errors import UserError
+from bench.errors import UserError, did_you_mean
 
 DEVICES_MIB = {
     "laptop-8gb": 8 * 1024, "laptop-16gb": 16 * 1024, "workstation-32gb": 32 * 1024,
@@ -128,6 +128,8 @@ def _load(path: Path | None, cls):
     if path is None:
         return cls()
     data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise UserError(f"invalid {path}: expected a mapping of keys, got a {type(data).__name__}")
     try:
         profile = cls.model_validate(data)
     except ValidationError as exc:
@@ -142,10 +144,23 @@ def _load(path: Path | None, cls):
                 raise UserError(
                     f"invalid {path}: tasks.{task}.{err['loc'][0]}: {err['msg']}"
                 ) from exc
-        device = profile.defaults.device
-        if device and device not in DEVICES_MIB:
-            raise UserError(f"invalid {path}: unknown device '{device}' ({', '.join(DEVICES_MIB)})")
+        for where, req in [("defaults", profile.defaults)] + [
+            (f"tasks.{task}", profile.for_task(task)) for task in profile.tasks
+        ]:
+            if req.device and req.device not in DEVICES_MIB:
+                err = did_you_mean("device", req.device, DEVICES_MIB)
+                raise UserError(f"invalid {path}: {where}.device: {err}")
     return profile
+
+
+def check_tasks_in_run(profile: RequirementsProfile, tasks: list[str], path=None) -> None:
+    """Requirements for a task the run does not have would be silently ignored: refuse them."""
+    for task in profile.tasks:
+        if task not in tasks:
+            err = did_you_mean("task", task, tasks)
+            raise UserError(
+                f"{'invalid ' + str(path) + ': ' if path else ''}{err} (not in this run)"
+            )
 
 
 def load_requirements(path: Path | None) -> RequirementsProfile:

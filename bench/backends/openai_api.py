@@ -6,7 +6,8 @@ prompt log-probabilities (`echo` + `logprobs`, as vLLM does), so multiple-choice
 gives no log-probabilities of a given answer, so multiple-choice cells are recorded as skipped).
 Token counts are the ones the server reports in `usage`. The API key is read from the
 environment variable the catalogue names and is never written anywhere. lm-eval retries every
-failed request with exponential backoff (429, 5xx, timeouts), `max_retries` times.
+failed request with exponential backoff (429, 5xx, timeouts), `max_retries` times (so at
+most 1 + max_retries requests).
 """
 
 from __future__ import annotations
@@ -129,12 +130,14 @@ def api_lm(spec: ModelSpec, *, base_url: str, model_id: str, key: str, logprobs:
         model=model_id,
         base_url=base_url.rstrip("/") + endpoint,
         num_concurrent=concurrency,
-        max_retries=max_retries,
-        timeout=int(timeout_s),
+        # lm-eval's `max_retries` counts attempts (tenacity's stop_after_attempt); ours
+        # counts retries after the first request.
+        max_retries=max_retries + 1,
         max_length=spec.context_length,
         **kwargs,
     )
     lm.key, lm.logprobs = key, logprobs
+    lm.timeout = timeout_s  # lm-eval truncates it with int(): 0.5 s would become 0 (no limit)
     lm.usage = Usage(token_source="reported:server-usage")
     return lm
 

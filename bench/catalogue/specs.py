@@ -5,6 +5,7 @@ Unknown keys are rejected so a typo in a catalogue fails loudly instead of being
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,6 +20,7 @@ from pydantic import (
 )
 
 from bench.errors import UserError, did_you_mean
+from bench.names import check_name
 
 DEFAULT_MODELS = ["smollm2-135m-instruct", "gemma3-270m"]
 """The embedded models `slm-bench run` uses when no --models are given."""
@@ -92,7 +94,9 @@ class ApiSource(Spec):
         "multiple-choice tasks can run; hosted chat APIs do not.",
     )
     timeout_s: float = Field(default=60.0, gt=0, description="Per-request timeout.")
-    max_retries: int = Field(default=5, ge=0, description="Retries on 429 / 5xx / timeouts.")
+    max_retries: int = Field(
+        default=5, ge=0, description="Retries on 429 / 5xx / timeouts: 1 + this many requests."
+    )
     concurrency: int = Field(default=4, gt=0, description="Requests in flight at once.")
 
 
@@ -104,10 +108,25 @@ Source = Annotated[
 class Price(Spec):
     """Published API price; `as_of` says when it was read, prices change."""
 
-    input_per_1m_tokens: float
-    output_per_1m_tokens: float
+    input_per_1m_tokens: float = Field(ge=0, description="Price per 1M input tokens.")
+    output_per_1m_tokens: float = Field(ge=0, description="Price per 1M output tokens.")
     currency: str = "USD"
     as_of: str = Field(description="Date the price was read (YYYY-MM or YYYY-MM-DD).")
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> str:
+        # YAML reads an unquoted 2024-07-18 as a date; 2024-07 stays a string.
+        if isinstance(value, date):
+            return value.isoformat()
+        text = str(value)
+        for fmt in ("%Y-%m-%d", "%Y-%m"):
+            try:
+                datetime.strptime(text, fmt)
+                return text
+            except ValueError:
+                continue
+        raise ValueError(f"as_of must be a date like 2024-07 or 2024-07-18, got '{text}'")
 
 
 class EngineOptions(Spec):
@@ -151,6 +170,11 @@ class ModelSpec(Spec):
     engine: EngineOptions = Field(default_factory=EngineOptions)
     price: Price | None = None
     notes: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        return check_name("model", name)  # it becomes a file name in every run folder
 
     @field_validator("backend")
     @classmethod
@@ -271,7 +295,8 @@ def _validation_line(path: Path, exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"])
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"invalid {path}: {loc}: {err['msg']}{more}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"invalid {path}: {loc}: {msg}{more}"
 
 
 def default_catalogue_path() -> Path:

@@ -7,7 +7,9 @@ A change counts as a regression only beyond noise:
   its n could detect; per model, the right/wrong cells are also pooled into one McNemar test,
   which is what gives a quick CI suite the power to see a 10-point drop;
 - cost figures: a relative change beyond a threshold (noisy machines need loose ones);
-- a cell that was ok and is now an error, or is missing from the candidate, is a regression;
+- a cell that was ok and is now an error, is missing from the candidate, or shares fewer
+  samples with the baseline than the baseline has (a truncated run), is a regression;
+- a candidate with no cells at all is an input error (exit 2), never a pass;
 - on different hardware (fingerprint differs) only accuracy is compared, with a warning.
 """
 
@@ -75,6 +77,10 @@ def load_thresholds(path: Path | None) -> Thresholds:
     if path is None:
         return Thresholds()
     data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise UserError(
+            f"invalid {path}: expected keys alpha and figures, got a {type(data).__name__}"
+        )
     try:
         merged = Thresholds().model_dump()
         merged["alpha"] = data.get("alpha", merged["alpha"])
@@ -147,6 +153,11 @@ def compare_accuracy(base: SnapshotCell, cand: SnapshotCell, alpha: float) -> Fi
     verdict = "regression" if below else "improvement" if above else "unchanged"
     detail = "no shared samples: 95 % intervals compared"
     return Finding(base.model, base.task, name, base.value, cand.value, verdict, detail)
+
+
+def fewer_samples(base: SnapshotCell, cand: SnapshotCell) -> int:
+    """How many of the baseline's scored samples the candidate lacks (0: none)."""
+    return len(set(base.scores) - set(cand.scores))
 
 
 def _detectable(n: int, alpha: float) -> str:
@@ -265,6 +276,8 @@ def flipped(base: Snapshot, cand: Snapshot, task: str) -> str | None:
 
 def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Comparison:
     """Compare every cell present in the baseline with the candidate."""
+    if not cand.cells:  # a crashed or empty run must not pass as "0 comparisons"
+        raise UserError(f"candidate run has no results ({cand.source})")
     same_hw = base.hardware_fingerprint == cand.hardware_fingerprint
     warnings = []
     if not same_hw:
@@ -285,6 +298,11 @@ def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Compariso
             continue
         if b.status != "ok" or c.status != "ok":
             continue
+        if missing := fewer_samples(b, c):
+            findings.append(Finding(b.model, b.task, "samples", len(b.scores),
+                                    len(b.scores) - missing, "regression",
+                                    f"{missing} of the baseline's {len(b.scores)} samples "
+                                    "missing from the candidate"))  # fmt: skip
         findings.append(compare_accuracy(b, c, thresholds.alpha))
         if same_hw:
             for name, rule in thresholds.figures.items():

@@ -8,8 +8,13 @@ an estimate as soon as any component is.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import logging
+from pathlib import Path
 
+from bench.errors import UserError, did_you_mean
 from bench.results.records import Measurement, Metric, Phase
 
 MEASURED_CPU_MODES = {
@@ -19,6 +24,30 @@ MEASURED_CPU_MODES = {
     "powermetrics": "powermetrics",
 }
 COMPONENT_METRIC = {"cpu": Metric.ENERGY_CPU, "gpu": Metric.ENERGY_GPU, "ram": Metric.ENERGY_RAM}
+
+
+@functools.cache
+def grid_countries() -> dict[str, str]:
+    """ISO alpha-3 code → country name of every grid codecarbon has a carbon intensity for
+    (read from its package data without importing it; empty if it is not installed)."""
+    spec = importlib.util.find_spec("codecarbon")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(spec.submodule_search_locations[0]) / "data/private_infra/global_energy_mix.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {code: (v or {}).get("country_name", code) for code, v in data.items()}
+
+
+def check_country(code: str) -> None:
+    """Refuse a grid codecarbon does not know: it would fall back to a world average and
+    label it as that country's."""
+    known = grid_countries()
+    if known and code.upper() not in known:
+        err = did_you_mean("--country code", code, known)
+        raise UserError(f"{err}; codecarbon has grid data for {len(known)} ISO alpha-3 codes")
 
 
 class EnergyMeter:

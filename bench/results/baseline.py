@@ -13,10 +13,10 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from bench.errors import UserError
-from bench.results.migrations import SchemaError, upgrade
+from bench.results.loader import read_record
 from bench.results.records import HardwareInfo, Metric, Phase
 from bench.results.store import RunStore, atomic_write_text, now_iso
 
@@ -145,21 +145,12 @@ def load_snapshot(path: str | Path) -> Snapshot:
     if not p.exists():
         raise UserError(f"no run folder or baseline file at {p}")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read baseline {p}: {exc}") from exc
-    if not isinstance(data, dict) or data.get("kind") != "slm-bench-baseline":
+        kind = json.loads(p.read_text(encoding="utf-8")).get("kind")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        kind = "slm-bench-baseline"  # unreadable: the loader below says why in one line
+    if kind != "slm-bench-baseline":
         raise UserError(f"{p} is not an slm-bench baseline")
-    try:
-        data = upgrade("baseline", data, BASELINE_SCHEMA)
-    except SchemaError as exc:
-        raise UserError(f"baseline {p} {exc}") from exc
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"cannot upgrade baseline {p}: {exc}") from exc
-    try:
-        return Snapshot.model_validate(data)
-    except ValidationError as exc:
-        raise UserError(f"invalid baseline {p}: {exc.errors()[0]['msg']}") from exc
+    return read_record(p, Snapshot, "baseline", BASELINE_SCHEMA)
 
 
 def save_baseline(run: str | Path, out: Path) -> Path:

@@ -10,17 +10,17 @@ Layout of a run folder:
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bench.errors import UserError
-from bench.results.migrations import SchemaError, upgrade
+from bench.names import name_problem
+from bench.results.loader import UnreadableRecord, move_aside, read_lines, read_record
 from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
 
 
@@ -63,6 +63,27 @@ def check_writable(folder: Path) -> None:
         raise UserError(f"cannot write results to {folder}: {exc.strerror or exc}") from exc
 
 
+def check_output_file(path: Path | None, what: str = "output") -> None:
+    """Fail early, before any work, if a file cannot be written at `path` (a folder there,
+    a file where a folder should be, no permission, a read-only file system)."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{what} {path} is a folder; give a file name")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"cannot write {what} {path}: {parent} is a file, not a folder")
+    try:  # a real write: permission bits do not tell about /proc or read-only mounts
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=".write-probe.")
+        os.close(fd)
+        Path(probe).unlink()
+    except OSError as exc:
+        raise UserError(f"cannot write {what} {path}: {exc.strerror or exc}") from exc
+
+
 class RunStore:
     """One run folder under `results/`."""
 
@@ -73,14 +94,25 @@ class RunStore:
     def run_id(self) -> str:
         return self.root.name
 
+    def inside(self, *parts: str) -> Path:
+        """`root/parts…`, refused with one line unless it stays inside the run folder."""
+        path = self.root.joinpath(*parts)
+        root = self.root.resolve()
+        if not path.resolve().is_relative_to(root):
+            raise UserError(f"refusing to write {path}: it lies outside the run folder {root}")
+        return path
+
     def cell_path(self, model: str, task: str) -> Path:
-        return self.root / "cells" / model / f"{task}.json"
+        return self.inside("cells", _name("model", model), f"{_name('task', task)}.json")
 
     def samples_path(self, model: str, task: str) -> Path:
-        return self.root / "samples" / model / f"{task}.jsonl"
+        return self.inside("samples", _name("model", model), f"{_name('task', task)}.jsonl")
 
     def log_path(self, model: str) -> Path:
-        return self.root / "logs" / f"{model}.log"
+        return self.inside("logs", f"{_name('model', model)}.log")
+
+    def job_path(self, model: str) -> Path:
+        return self.inside("jobs", f"{_name('model', model)}.json")
 
     def write_info(self, info: RunInfo) -> None:
         write_record(self.root / "run.json", info)
@@ -107,7 +139,7 @@ class RunStore:
         return [_read(p, CellResult) for p in sorted(self.root.glob("cells/*/*.json"))]
 
     def perf_path(self, model: str) -> Path:
-        return self.root / "perf" / f"{model}.json"
+        return self.inside("perf", f"{_name('model', model)}.json")
 
     def write_perf(self, result: PerfResult) -> None:
         write_record(self.perf_path(result.model), result)
@@ -124,30 +156,48 @@ class RunStore:
         path = self.samples_path(model, task)
         if not path.exists():
             return []
-        return [SampleResult.model_validate_json(line) for line in path.read_text().splitlines()]
+        return read_lines(path, SampleResult)
+
+    def reusable_cell(self, model: str, task: str) -> CellResult | None:
+        """The cell for `--resume`: None when it must be (re)done. Unreadable records are
+        moved aside to `*.corrupt` (kept for inspection, never deleted) so the cell is redone."""
+        try:
+            cell = self.read_cell(model, task)
+            if cell is not None and cell.status == "ok":
+                self.samples(model, task)  # an ok cell needs readable samples
+            return cell
+        except UnreadableRecord as exc:
+            moved = move_aside(exc.path)
+            print(f"note: {exc.path} is unreadable; moved to {moved.name}, redoing the cell")
+            if exc.kind == "samples":
+                self.cell_path(model, task).unlink(missing_ok=True)  # redone with new samples
+            return None
+
+    def reusable_perf(self, model: str) -> PerfResult | None:
+        """The scenario record for `--resume`; an unreadable one is moved aside (None)."""
+        try:
+            return self.read_perf(model)
+        except UnreadableRecord as exc:
+            moved = move_aside(exc.path)
+            print(f"note: {exc.path} is unreadable; moved to {moved.name}, redoing the scenario")
+            return None
+
+
+def _name(kind: str, name: str) -> str:
+    """A model or task name fit to be a file name; else a one-line UserError."""
+    problem = name_problem(kind, name)
+    if problem:
+        raise UserError(problem)
+    return name
 
 
 KINDS = {CellResult: "cell", PerfResult: "perf", RunInfo: "run_info"}
 
 
 def _read(path: Path, cls: type[BaseModel]):
-    """Read one record, upgraded from older schema versions; one-line errors for corrupt
-    files or versions newer than this code."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise UserError(f"invalid record {path}: not a JSON object")
-    try:
-        data = upgrade(KINDS[cls], data, SCHEMA_VERSION)
-    except (SchemaError, ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"{path} {exc}" if isinstance(exc, SchemaError)
-                        else f"cannot upgrade {path}: {exc}") from exc  # fmt: skip
-    try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        raise UserError(f"invalid record {path}: {exc.errors()[0]['msg']}") from exc
+    """Read one record, upgraded from older schema versions; one-line errors for unreadable
+    files (naming the file and what to do) or versions newer than this code."""
+    return read_record(path, cls, KINDS[cls], SCHEMA_VERSION)
 
 
 def open_run(path: str | Path) -> RunStore:
@@ -155,6 +205,8 @@ def open_run(path: str | Path) -> RunStore:
     p = Path(path)
     if not p.exists() and (Path("results") / p).exists():
         p = Path("results") / p
-    store = RunStore(p)
+    store = RunStore(p if p.name else p.resolve())  # `report .` inside the run folder
+    if problem := name_problem("run id", store.run_id):  # it names the report's folder too
+        raise UserError(f"{p}: {problem}")
     store.read_info()  # validates it is a run folder
     return store

@@ -12,6 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bench.catalogue.specs import DEFAULT_MODELS
 from bench.errors import UserError
+from bench.names import check_name
+
+MAX_LIMIT = 10_000_000
+"""Largest --limit: beyond any task's size, far below what breaks lm-eval (islice's bound)."""
 
 
 class PerfConfig(BaseModel):
@@ -75,13 +79,17 @@ class RunConfig(BaseModel):
     def _unique_and_given(cls, names: list[str], info) -> list[str]:
         if not names:
             raise ValueError(f"no {info.field_name} given")
+        for name in names:  # each becomes a file or folder name of the run
+            check_name(info.field_name.removesuffix("s"), name)
         return list(dict.fromkeys(names))
 
     @field_validator("limit")
     @classmethod
     def _positive(cls, limit: int | None) -> int | None:
-        if limit is not None and limit <= 0:
-            raise ValueError(f"--limit must be a positive number of samples, got {limit}")
+        if limit is not None and not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(
+                f"--limit must be a positive number of samples up to {MAX_LIMIT:,}, got {limit}"
+            )
         return limit
 
     @field_validator("country_iso_code")

@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.backends import check_backend
 from bench.catalogue.specs import ModelSpec, engine_overrides, load_catalogue
 from bench.catalogue.weights import check_available
+from bench.meters.energy import check_country
 from bench.results.records import CellResult, RunInfo
 from bench.results.store import (
     RunStore,
@@ -53,6 +54,7 @@ def validate_config(config: RunConfig) -> list[ModelSpec]:
     catalogue = load_catalogue(config.catalogue)
     specs = [engine_overrides(catalogue.get(name), config.engine) for name in config.models]
     check_tasks(config.tasks)
+    check_country(config.country_iso_code)
     for spec in specs:
         check_backend(spec)
         check_available(spec)
@@ -123,7 +125,7 @@ def run_model(
         (done := store.read_perf(spec.name)) is None or done.status == "error"
     )
     job = Job(run_dir=str(store.root), model=spec, tasks=tasks, config=config, run_perf=needs_perf)
-    job_path = store.root / "jobs" / f"{spec.name}.json"
+    job_path = store.job_path(spec.name)
     write_record(job_path, job)
     for task in tasks:
         # A resumed run re-runs failed cells: drop the stale record first, or the
@@ -182,7 +184,7 @@ def run_matrix(store: RunStore, config: RunConfig, progress=None) -> RunOutcome:
         pending = [
             t
             for t in config.tasks
-            if (c := store.read_cell(name, t)) is None or c.status == "error"
+            if (c := store.reusable_cell(name, t)) is None or c.status == "error"
         ]
         too_long = [t for t in pending if context_need.get(t, 0) > spec.context_length]
         for task in too_long:
@@ -203,7 +205,7 @@ def run_matrix(store: RunStore, config: RunConfig, progress=None) -> RunOutcome:
         if progress:
             progress(None, skipped=len(config.tasks) - len(pending))
         perf_done = config.perf is None or (
-            (p := store.read_perf(name)) is not None and p.status != "error"
+            (p := store.reusable_perf(name)) is not None and p.status != "error"
         )
         if not pending and perf_done:
             continue

@@ -24,6 +24,7 @@ from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
 from bench.results.records import CellResult, Measurement, Metric, PerfResult, Phase
 from bench.results.store import RunStore, now_iso
+from bench.run import redact
 from bench.run.config import PerfConfig, RunConfig
 from bench.taskkit.registry import task_manager
 
@@ -212,7 +213,7 @@ def error_cell(job: Job, task: str, message: str, status: str = "error") -> Cell
         model=job.model.name,
         task=task,
         status=status,
-        error=message,
+        error=redact.scrub(message),
         limit=job.config.limit,
         ended_at=now_iso(),
     )
@@ -349,7 +350,9 @@ def _exit_on_sigterm(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    redact.install()  # before anything logs: no key may reach logs/<model>.log
     job = Job.model_validate_json(Path(args[0]).read_text())
+    redact.install([getattr(job.model.source, "api_key_env", None) or ""])
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     return run_job(job)
 

@@ -1,0 +1,408 @@
+"""Faults a hostile or clumsy user, a flaky API or a broken disk produce: each ends in one
+clear line (exit 2) or a recorded error, never a traceback, a leaked secret or a lost cell.
+
+API faults run against the loopback fake server (tests/fake_openai_server.py); pure logic
+runs on fakes; nothing here loads a model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # test_regress helpers
+
+from bench.backends.server import ManagedServer, free_port
+
+FAKE = str(Path(__file__).with_name("fake_openai_server.py"))
+KEY = "sk-fault-SECRET-0815"
+
+
+def _no_traceback(result) -> None:
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(tmp_path):
+    """Start the fake server with its flags and an API catalogue entry pointing at it."""
+    servers = []
+
+    def start(*flags: str, timeout_s: float = 10, max_retries: int = 1) -> Path:
+        port = free_port()
+        cmd = [sys.executable, FAKE, str(port), "--key", KEY, *flags]
+        log = tmp_path / "server" / "fake.log"  # holds the key on its command line
+        log.parent.mkdir(exist_ok=True)
+        servers.append(ManagedServer(cmd, port, log).start())
+        catalogue = tmp_path / "catalogue.yaml"
+        catalogue.write_text(f"""
+models:
+  - name: fault-api
+    family: fake
+    params_b: null
+    backend: openai
+    source: {{kind: api, base_url: "http://127.0.0.1:{port}/v1", model_id: fake,
+              api_key_env: SLM_FAULT_KEY, max_retries: {max_retries}, timeout_s: {timeout_s},
+              concurrency: 4}}
+    context_length: 8192
+    chat: true
+""")
+        return catalogue
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _api_run(cli, tmp_path, catalogue, limit="4", tasks="citizen_requests_gen_de"):
+    return cli(
+        "run", "--models", "fault-api", "--tasks", tasks, "--limit", limit, "--no-perf",
+        "--catalogue", str(catalogue), "--results-dir", str(tmp_path / "results"),
+        "--reports-dir", str(tmp_path / "reports"), env={"SLM_FAULT_KEY": KEY},
+    )  # fmt: skip
+
+
+def _leaks(tmp_path: Path) -> list[Path]:
+    """Every file under the run and report folders holding the key, byte for byte."""
+    roots = [tmp_path / "results", tmp_path / "reports"]
+    files = [p for root in roots for p in root.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".log" for p in files)  # the model's log was written and read
+    return [p for p in files if KEY.encode() in p.read_bytes()]
+
+
+def _cell(tmp_path, task="citizen_requests_gen_de") -> dict:
+    (run,) = (tmp_path / "results").iterdir()
+    return json.loads((run / "cells" / "fault-api" / f"{task}.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("flags", "timeout_s", "status"),
+    [
+        (("--fail-first", "100000", "--status", "500"), 10, "error"),  # 5xx on every attempt
+        (("--fail-first", "100000", "--status", "401"), 10, "error"),  # key refused mid-run
+        (("--fail-first", "3", "--status", "429"), 10, "ok"),  # rate-limited, then retried
+        (("--fail-first", "100000", "--status", "200", "--delay", "3"), 0.5, "error"),  # slow
+    ],
+    ids=["5xx", "401", "429-retry", "timeout"],
+)
+def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_s, status):
+    catalogue = api(*flags, timeout_s=timeout_s)
+    result = _api_run(cli, tmp_path, catalogue)
+    assert KEY not in result.stdout + result.stderr
+    assert _leaks(tmp_path) == []
+    assert _cell(tmp_path)["status"] == status, _cell(tmp_path).get("error")
+    if timeout_s < 1:  # 0.5 s kept as 0.5 s: the 3 s answers time out instead of arriving
+        assert "Timeout" in _cell(tmp_path)["error"]
+
+
+def test_max_retries_means_retries(cli, tmp_path, api):
+    catalogue = api("--fail-first", "100000", "--status", "500", max_retries=2)
+    _api_run(cli, tmp_path, catalogue, limit="1")
+    requests = (tmp_path / "server" / "fake.log").read_text().count("completion request")
+    assert requests == 3  # 1 request + 2 retries
+
+
+def test_redaction_covers_records_handlers_and_streams(capsys):
+    from bench.run import redact
+
+    redact.add_secrets(["sk-unit-SECRET-1"])
+    assert redact.scrub("key sk-unit-SECRET-1 here") == "key *** here"
+    headers = "{'Authorization': 'Bearer abc.def', 'api-key': 'xyz123', 'X-Api-Key': 'q'}"
+    assert "abc.def" not in redact.scrub(headers) and "xyz123" not in redact.scrub(headers)
+    assert "Authorization: Bearer ***" in redact.scrub("Authorization: Bearer abcdef")
+    record = logging.LogRecord("x", logging.ERROR, "f", 1, "got %s", ("sk-unit-SECRET-1",), None)
+    assert redact.redact_record(record).getMessage() == "got ***"
+    stream = redact.RedactingStream(sys.stdout)
+    stream.write("Bearer sk-unit-SECRET-1\n")
+    assert "SECRET" not in capsys.readouterr().out
+
+
+# --- names that become paths ---------------------------------------------------------------
+
+ENTRY = """
+models:
+  - name: {name}
+    family: fake
+    params_b: 1.0
+    backend: openai
+    source: {{kind: api, base_url: "http://127.0.0.1:9/v1", model_id: fake}}
+    context_length: 8192
+    chat: true
+    price: {{input_per_1m_tokens: {price}, output_per_1m_tokens: 1.0, as_of: {as_of}}}
+"""
+
+
+def _catalogue(tmp_path, name="ok-model", price="0.5", as_of="2024-07") -> Path:
+    path = tmp_path / "cat.yaml"
+    path.write_text(ENTRY.format(name=name, price=price, as_of=as_of))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--models", "../../escaped-model"], "model name '../../escaped-model' may hold only"),
+        (["--models", "sub/dir-model"], "model name 'sub/dir-model' may hold only"),
+        (["--tasks", "../x"], "task name '../x' may hold only"),
+        (["--models", "a" * 200], "longer than 128 characters"),
+    ],
+)
+def test_names_that_would_escape_the_run_folder_are_one_line(cli, tmp_path, args, expected):
+    result = cli("run", *args, "--results-dir", str(tmp_path / "r"), "--no-report")
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    _no_traceback(result)
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ({"name": "../../escaped-model"}, "may hold only letters"),
+        ({"price": "-1"}, "greater than or equal to 0"),
+        ({"as_of": "yesterday"}, "as_of must be a date"),
+    ],
+)
+def test_catalogue_entries_are_checked(tmp_path, entry, expected):
+    from bench.catalogue.specs import load_catalogue
+    from bench.errors import UserError
+
+    with pytest.raises(UserError, match=expected):
+        load_catalogue(_catalogue(tmp_path, **entry))
+    assert load_catalogue(_catalogue(tmp_path, as_of="2024-07-18")).get("ok-model").price
+
+
+def test_store_refuses_paths_outside_the_run_folder(tmp_path):
+    from bench.errors import UserError
+    from bench.results.store import RunStore
+
+    store = RunStore(tmp_path / "run")
+    for model, task in [("../x", "t"), ("m", "../../t"), ("a/b", "t"), ("", "t")]:
+        with pytest.raises(UserError):
+            store.cell_path(model, task)
+    with pytest.raises(UserError):
+        store.log_path("..")
+    (tmp_path / "run").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "run" / "cells").symlink_to(tmp_path / "outside")  # a link that leads out
+    with pytest.raises(UserError, match="outside the run folder"):
+        store.cell_path("m", "t")
+
+
+def test_run_ids_are_checked(tmp_path, cli):
+    bad = tmp_path / "bad run$"
+    bad.mkdir()
+    result = cli("report", str(bad))
+    assert result.returncode == 2 and "run id name 'bad run$'" in result.stderr, result.stderr
+    _no_traceback(result)
+
+
+# --- the gate ------------------------------------------------------------------------------
+
+
+def _gate_snaps(tmp_path, cand_cells):
+    from test_regress import _cell, _snap
+
+    base = _snap([_cell(scores={f"h{i}": 1.0 for i in range(40)})])
+    cand = _snap(cand_cells(_cell))
+    (tmp_path / "base.json").write_text(base.model_dump_json())
+    (tmp_path / "cand.json").write_text(cand.model_dump_json())
+    return base, cand
+
+
+def test_gate_fails_a_cell_with_fewer_shared_samples(cli, tmp_path):
+    from bench.ci.regress import Thresholds, compare
+
+    # The same answers, but only 30 of the baseline's 40 samples: a truncated run.
+    base, cand = _gate_snaps(tmp_path, lambda c: [c(scores={f"h{i}": 1.0 for i in range(30)})])
+    [finding] = compare(base, cand, Thresholds()).regressions
+    assert finding.quantity == "samples"
+    assert "10 of the baseline's 40 samples missing" in finding.detail
+    result = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "cand.json"))
+    assert result.returncode == 1 and "samples missing" in result.stdout, result.stdout
+
+
+def test_gate_exits_2_on_a_candidate_without_cells(cli, tmp_path):
+    _gate_snaps(tmp_path, lambda c: [])
+    result = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "cand.json"))
+    assert result.returncode == 2 and "candidate run has no results" in result.stderr
+    _no_traceback(result)
+
+
+def test_gate_fails_errored_and_missing_cells(tmp_path):
+    from bench.ci.regress import Thresholds, compare
+
+    base, cand = _gate_snaps(tmp_path, lambda c: [c(status="error", scores={}), c(task="x")])
+    reasons = [f.detail for f in compare(base, cand, Thresholds()).regressions]
+    assert reasons == ["was ok, now error: None"]
+
+
+# --- corrupt records -----------------------------------------------------------------------
+
+RUN_V1 = Path(__file__).parent / "fixtures" / "run_v1"
+MODEL = "smollm2-135m-instruct"
+
+
+@pytest.fixture
+def run_copy(tmp_path):
+    """A copy of a small recorded run under tmp/results/, to damage."""
+    import shutil
+
+    run = tmp_path / "results" / "20260101-000000-abcd"
+    shutil.copytree(RUN_V1, run)
+    return run
+
+
+CORRUPTIONS = {
+    "cell-null": ("cells/{m}/citizen_requests_de.json", "null"),
+    "cell-list": ("cells/{m}/citizen_requests_de.json", "[1, 2]"),
+    "cell-truncated": ("cells/{m}/citizen_requests_de.json", '{"run_id": "x", "mod'),
+    "samples-truncated": ("samples/{m}/citizen_requests_de.jsonl", '{"doc_id": 0, "doc'),
+    "run-json-list": ("run.json", "[]"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(CORRUPTIONS))
+@pytest.mark.parametrize("command", ["report", "compare", "baseline"])
+def test_unreadable_records_are_one_line_naming_the_file(cli, tmp_path, run_copy, damage, command):
+    rel, text = CORRUPTIONS[damage]
+    (run_copy / rel.format(m=MODEL)).write_text(text)
+    args = {
+        "report": ["report", str(run_copy), "--out", str(tmp_path / "r.html"), "--lang", "en"],
+        "compare": ["compare", str(run_copy), str(run_copy)],
+        "baseline": ["baseline", "save", str(run_copy), "--out", str(tmp_path / "b.json")],
+    }[command]
+    result = cli(*args)
+    assert result.returncode == 2, result.stderr
+    _no_traceback(result)
+    [line] = result.stderr.strip().splitlines()
+    assert Path(rel.format(m=MODEL)).name in line and "unreadable" in line, line
+
+
+def test_history_lists_unreadable_runs(cli, tmp_path, run_copy):
+    import shutil
+
+    bad = run_copy.parent / "20260101-000001-bad0"
+    shutil.copytree(run_copy, bad)
+    (bad / "samples" / MODEL / "citizen_requests_de.jsonl").write_text('{"trunc')
+    out = tmp_path / "history.html"
+    result = cli("history", str(run_copy.parent), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text()
+    assert "Runs not read" in page and "20260101-000001-bad0" in page
+
+
+def test_resume_moves_unreadable_records_aside_and_redoes_them(run_copy, monkeypatch):
+    from bench.results.store import RunStore
+    from bench.run import runner
+
+    store = RunStore(run_copy)
+    cell = store.cell_path(MODEL, "citizen_requests_de")
+    samples = store.samples_path(MODEL, "short_answers_de")
+    cell.write_text("null")
+    samples.write_text('{"doc_id": 0, "tru')
+    redone = []
+    monkeypatch.setattr(runner, "run_model", lambda s, spec, tasks, *a, **k: redone.extend(tasks))
+    _, config = runner.resume_run(run_copy)
+    runner.run_matrix(store, config.model_copy(update={"perf": None}))
+    assert sorted(redone) == ["citizen_requests_de", "short_answers_de"]
+    assert cell.with_name(cell.name + ".corrupt").read_text() == "null"  # kept, never deleted
+    assert samples.with_name(samples.name + ".corrupt").exists()
+
+
+@pytest.mark.parametrize(
+    "target", ["{tmp}", "{tmp}/afile/x.html", "/proc/slm-bench-nope/x.html"], ids=str
+)
+def test_output_paths_are_checked_before_any_work(cli, tmp_path, run_copy, target):
+    (tmp_path / "afile").write_text("")
+    out = target.format(tmp=tmp_path)
+    for args in (
+        ["report", str(run_copy), "--out", out],
+        ["compare", str(run_copy), str(run_copy), "--markdown", out],
+        ["compare", str(run_copy), str(run_copy), "--junit", out],
+        ["history", str(run_copy.parent), "--out", out],
+        ["baseline", "save", str(run_copy), "--out", out],
+    ):
+        result = cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        _no_traceback(result)
+        assert len(result.stderr.strip().splitlines()) == 1 and out in result.stderr
+        assert result.stdout == ""  # nothing was compared or rendered first
+
+
+def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
+    from bench.analysis.requirements import load_requirements
+    from bench.ci.regress import load_thresholds
+    from bench.errors import UserError
+
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n")
+    for load in (load_thresholds, load_requirements):
+        with pytest.raises(UserError, match="got a list"):
+            load(path)
+
+
+# --- validation that bites -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--country", "ZZZ"], "unknown --country code 'ZZZ'"),
+        (["--country", "DEX"], "did you mean"),
+        (["--suite", ""], "--suite needs a suite name"),
+        (["--tasks", ""], "--tasks needs at least one task name"),
+        (["--limit", "99999999999999999999999"], "positive number of samples up to 10,000,000"),
+        (["--limit", "0"], "positive number of samples up to 10,000,000"),
+    ],
+)
+def test_run_flags_are_checked_before_any_work(cli, tmp_path, args, expected):
+    result = cli("run", "--models", MODEL, *args, "--results-dir", str(tmp_path / "r"))
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    _no_traceback(result)
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+def test_resume_with_run_flags_is_refused(cli, run_copy):
+    result = cli("run", "--resume", str(run_copy), "--models", MODEL, "--limit", "50")
+    assert result.returncode == 2, result.stderr
+    assert "drop --models, --limit" in result.stderr
+    _no_traceback(result)
+
+
+def test_duplicate_names_are_noted_once(cli, tmp_path):
+    # Stops at the unknown task, after the note: nothing runs.
+    result = cli("run", "--models", f"{MODEL},{MODEL},{MODEL}", "--tasks", "a,a,nope_task_x",
+                 "--results-dir", str(tmp_path / "r"))  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout.count(f"note: model(s) given more than once run once: {MODEL}") == 1
+    assert "note: task(s) given more than once run once: a" in result.stdout
+
+
+def test_requirements_name_only_tasks_and_devices_that_exist(tmp_path, run_copy, cli):
+    req = tmp_path / "req.yaml"
+    req.write_text("tasks:\n  citizen_requests_de: {device: laptop-99gb}\n")
+    result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
+    assert result.returncode == 2 and "unknown device 'laptop-99gb'" in result.stderr
+    req.write_text("tasks:\n  citizen_request_de: {min_accuracy: 0.5}\n")
+    result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
+    assert result.returncode == 2, result.stderr
+    assert (
+        "did you mean citizen_requests_de" in result.stderr and "not in this run" in result.stderr
+    )
+    _no_traceback(result)
+
+
+def test_api_source_keeps_fractional_timeouts_and_counts_retries():
+    from bench.backends.openai_api import api_lm
+    from bench.catalogue.specs import load_catalogue
+
+    spec = load_catalogue().get("gpt-4o-mini")
+    lm = api_lm(spec, base_url="http://127.0.0.1:9/v1", model_id="m", key="", logprobs=False,
+                tokenizer=None, concurrency=2, timeout_s=0.5, max_retries=2)  # fmt: skip
+    assert lm.timeout == 0.5 and lm.max_retries == 3  # lm-eval's counts attempts
