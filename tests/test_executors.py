@@ -275,3 +275,20 @@ def test_interrupting_the_driver_cancels_the_remote_units(tmp_path):
               cancel=lambda: cancelled.append(True))  # fmt: skip
     assert cancelled == [True]
     assert len(store.cells()) == 1  # written before the interrupt: kept for --resume
+
+
+def test_report_groups_cluster_cells_by_hardware_and_counts_contended_ones(tmp_path):
+    from bench.report.render import _nodes
+
+    store, _ = _store(tmp_path)
+    other = NodeInfo(hostname="node-b", fingerprint="fff000")
+    cells = [
+        _cell(store, SMALL, "a").model_copy(update={"node": NODE, "contended": True}),
+        _cell(store, GEMMA, "a").model_copy(update={"node": NODE, "contended": False}),
+        _cell(store, GEMMA, "b").model_copy(update={"node": other, "contended": False}),
+        _cell(store, SMALL, "b"),  # a local cell: no node
+    ]
+    assert _nodes(cells) == [
+        {"fingerprint": "abc123", "hosts": "node-a", "cpu": "", "cells": 2, "contended": 1},
+        {"fingerprint": "fff000", "hosts": "node-b", "cpu": "", "cells": 1, "contended": 0},
+    ]
