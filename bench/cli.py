@@ -144,6 +144,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="start no new probe request after S seconds per task "
         f"(default: {_default('request_probe_seconds')})",
     )
+    run.add_argument(
+        "--executor",
+        choices=["local", "ray"],
+        default="local",
+        help="where models run: local (one fresh process per model, here) or ray (a Ray "
+        "cluster; see the README's 'Scale out on Ray')",
+    )
+    run.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="ADDRESS",
+        help="Ray cluster to use: auto, host:port or ray://host:port (default: start a local Ray)",
+    )
+    run.add_argument(
+        "--pack",
+        action="store_true",
+        help="with --executor ray: let models share nodes (figures are labelled contended)",
+    )
 
     report = sub.add_parser("report", help="render the HTML report of a run folder")
     report.add_argument("run", type=Path, help="run folder (or run id under ./results)")

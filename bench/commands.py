@@ -15,9 +15,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from bench.run.config import RunConfig
+    from bench.run.executors import get_executor
     from bench.run.runner import resume_run, run_matrix, start_run
 
     t0 = time.perf_counter()
+    executor = get_executor(args.executor, args.ray_address, args.pack)
     if args.resume:
         _check_resume_alone(args)
         store, config = resume_run(args.resume)
@@ -72,7 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         tqdm.write(f"  {cell.model} × {cell.task}: {cell.status} {shown}")
 
     try:
-        outcome = run_matrix(store, config, progress=on_cell)
+        outcome = run_matrix(store, config, progress=on_cell, executor=executor)
     finally:
         bar.close()
     phases.update(outcome.phase_seconds)

@@ -6,7 +6,7 @@ fields by name and computes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -91,6 +91,8 @@ class ReportContext:
     """Number of model × task cells in the run."""
     n_failed: int
     """Number of cells that ended in an error."""
+    nodes: list[dict] = field(default_factory=list)
+    """Cluster runs: per hardware fingerprint, its hosts, cells and contended cells."""
     facts_derived: bool = False
     """An old run without stored task facts: they were derived from today's `tasks/`."""
 

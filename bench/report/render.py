@@ -179,8 +179,31 @@ def build_context(
         energy_is_estimate=any(m.is_estimate for m in energy_prov),
         memory_provenance=[m.provenance for m in _provenance(cells, Metric.PEAK_RSS)],
         n_cells=len(cells), n_failed=sum(c.status == "error" for c in cells),
+        nodes=_nodes(cells),
         facts_derived=facts.derived,
     )  # fmt: skip
+
+
+def _nodes(cells: list[CellResult]) -> list[dict]:
+    """Cells of a cluster run grouped by their node's hardware fingerprint."""
+    groups: dict[str, dict] = {}
+    for c in cells:
+        if c.node is None:
+            continue
+        g = groups.setdefault(
+            c.node.fingerprint,
+            {
+                "fingerprint": c.node.fingerprint,
+                "hosts": set(),
+                "cpu": c.node.hardware.cpu_model if c.node.hardware else "",
+                "cells": 0,
+                "contended": 0,
+            },
+        )
+        g["hosts"].add(c.node.hostname)
+        g["cells"] += 1
+        g["contended"] += bool(c.contended)
+    return [{**g, "hosts": ", ".join(sorted(g["hosts"]))} for g in groups.values()]  # fmt: skip
 
 
 def write_report(run_dir: str | Path, out: str | Path, lang: str = "en",

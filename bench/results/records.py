@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from bench.catalogue.specs import ModelSpec
 from bench.run.config import PerfConfig, RunConfig
@@ -18,6 +18,18 @@ SCHEMA_VERSION = 2
 """Bumped whenever a stored record changes shape; `bench.results.migrations` upgrades older ones."""
 
 CellStatus = Literal["ok", "error", "skipped"]
+
+
+CLUSTER_FIELDS = ("node", "contended")
+"""Optional fields only cluster runs fill; left out of the JSON when unset (no schema bump)."""
+
+
+def _drop_unset_cluster_fields(self, handler):
+    data = handler(self)
+    for key in CLUSTER_FIELDS:
+        if isinstance(data, dict) and data.get(key) is None:
+            data.pop(key, None)
+    return data
 
 
 class Record(BaseModel):
@@ -159,6 +171,16 @@ class CellResult(Record):
     measurements: list[Measurement] = Field(default_factory=list)
     started_at: str | None = None
     ended_at: str | None = None
+    node: NodeInfo | None = Field(
+        default=None, description="Cluster node it ran on (Ray executor); None: run.json's."
+    )
+    contended: bool | None = Field(
+        default=None,
+        description="Ran on a node shared with other units (--pack): timing, "
+        "memory and energy figures are not the model's alone.",
+    )
+
+    _cluster_fields = model_serializer(mode="wrap")(_drop_unset_cluster_fields)
 
     def measurement(self, metric: Metric, phase: Phase = Phase.TASK) -> Measurement | None:
         """The measurement of `metric` in `phase` (default: the task itself), or None."""
@@ -182,6 +204,16 @@ class PerfResult(Record):
     measurements: list[Measurement] = Field(default_factory=list)
     started_at: str | None = None
     ended_at: str | None = None
+    node: NodeInfo | None = Field(
+        default=None, description="Cluster node it ran on (Ray executor); None: run.json's."
+    )
+    contended: bool | None = Field(
+        default=None,
+        description="Ran on a node shared with other units (--pack): timing, "
+        "memory and energy figures are not the model's alone.",
+    )
+
+    _cluster_fields = model_serializer(mode="wrap")(_drop_unset_cluster_fields)
 
     def find(self, metric: Metric, **fields) -> Measurement | None:
         """The first measurement of `metric` with the given fields, e.g. input_tokens=512."""
@@ -201,6 +233,15 @@ class HardwareInfo(Record):
     ram_total_gib: float
     gpus: list[str] = Field(default_factory=list)
     platform: str
+
+
+class NodeInfo(Record):
+    """The cluster node a cell ran on (Ray executor); speeds compare only on equal hardware."""
+
+    hostname: str = Field(description="The node's host name.")
+    fingerprint: str = Field(description="Short hash of CPU model, cores, RAM and GPUs.")
+    hardware: HardwareInfo | None = Field(default=None, description="The node's hardware.")
+    node_id: str | None = Field(default=None, description="Ray's id of the node.")
 
 
 class TaskFacts(Record):

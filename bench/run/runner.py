@@ -1,17 +1,14 @@
-"""The model × task matrix: one fresh process per model, resumable, failures recorded.
+"""The model × task matrix: one unit of work per model, resumable, failures recorded.
 
 Everything a user can get wrong is checked before any model loads (names, limit, results
-folder, weights present). Then each model runs in its own process; the runner follows its
-progress through the cell files it writes. A cell that never got written (the process
-crashed or was killed) is recorded as an error with the end of the model's log.
+folder, weights present). Then the runner hands each model with its pending tasks (a `Unit`)
+to an executor: `local` runs one fresh process per model here, `ray` runs the units on a Ray
+cluster (see `bench.run.executors`). Either way every task ends in a cell file.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +23,10 @@ from bench.results.store import (
     new_run_id,
     now_iso,
     open_run,
-    write_record,
 )
 from bench.run.config import RunConfig
 from bench.run.environment import git_sha, hardware, package_versions
-from bench.run.worker import Job, error_cell
+from bench.run.executors import Executor, Unit, get_executor
 from bench.taskkit.facts import task_facts
 from bench.taskkit.registry import bundled_tasks, check_tasks
 
@@ -99,86 +95,14 @@ def resume_run(run_dir: Path) -> tuple[RunStore, RunConfig]:
     return store, config
 
 
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    # Never reach for the hub at run time: weights and data must already be here.
-    env.setdefault("HF_HUB_OFFLINE", "1")
-    env.setdefault("HF_DATASETS_OFFLINE", "1")
-    env.setdefault("TOKENIZERS_PARALLELISM", "false")
-    env.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    return env
+def pending_units(store: RunStore, config: RunConfig, progress=None) -> list[Unit]:
+    """One unit per model with work left: tasks without an ok cell, the scenario if not done.
 
-
-def _tail(path: Path, lines: int = 1) -> str:
-    try:
-        text = [ln for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
-    except OSError:
-        return ""
-    return " | ".join(text[-lines:])
-
-
-def run_model(
-    store: RunStore, spec: ModelSpec, tasks: list[str], config: RunConfig, on_cell=None
-) -> None:
-    """Run `tasks` for one model in a fresh process, reporting each finished cell."""
-    needs_perf = config.perf is not None and (
-        (done := store.read_perf(spec.name)) is None or done.status == "error"
-    )
-    job = Job(run_dir=str(store.root), model=spec, tasks=tasks, config=config, run_perf=needs_perf)
-    job_path = store.job_path(spec.name)
-    write_record(job_path, job)
-    for task in tasks:
-        # A resumed run re-runs failed cells: drop the stale record first, or the
-        # progress poll below would report the old failure as this run's outcome.
-        store.cell_path(spec.name, task).unlink(missing_ok=True)
-    log = store.log_path(spec.name)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    seen: set[str] = set()
-
-    def poll() -> None:
-        for task in tasks:
-            if task not in seen and store.cell_path(spec.name, task).exists():
-                seen.add(task)
-                if on_cell:
-                    on_cell(store.read_cell(spec.name, task))
-
-    with open(log, "ab") as log_fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.run.worker", str(job_path)],
-            stdout=log_fh,
-            stderr=subprocess.STDOUT,
-            env={**_child_env(), "SLM_BENCH_LOG_DIR": str(log.parent)},
-        )
-        try:
-            while proc.poll() is None:
-                poll()
-                time.sleep(0.25)
-        except BaseException:
-            proc.terminate()  # the worker stops what it started (a model server) on SIGTERM
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            raise
-    poll()
-    for task in tasks:
-        if task not in seen:
-            why = _tail(log) or "no output"
-            cell = error_cell(job, task, f"model process exited with code {proc.returncode}: {why}")
-            store.write_cell(cell)
-            seen.add(task)
-            if on_cell:
-                on_cell(cell)
-
-
-def run_matrix(store: RunStore, config: RunConfig, progress=None) -> RunOutcome:
-    """Run every cell not yet done in `store` (errors are retried); finish run.json.
-
-    A task whose input needs more context than the model has is recorded as skipped.
+    A task whose input needs more context than the model has is recorded as skipped here.
     """
     specs = {s.name: s for s in store.read_info().model_specs}
     context_need = {t.name: t.context_tokens for t in bundled_tasks() if t.context_tokens}
-    phases: dict[str, float] = {}
+    units = []
     for name in config.models:
         spec = specs[name]
         pending = [
@@ -204,14 +128,24 @@ def run_matrix(store: RunStore, config: RunConfig, progress=None) -> RunOutcome:
         pending = [t for t in pending if t not in too_long]
         if progress:
             progress(None, skipped=len(config.tasks) - len(pending))
-        perf_done = config.perf is None or (
-            (p := store.reusable_perf(name)) is not None and p.status != "error"
+        run_perf = config.perf is not None and (
+            (p := store.reusable_perf(name)) is None or p.status == "error"
         )
-        if not pending and perf_done:
-            continue
-        start = time.perf_counter()
-        run_model(store, spec, pending, config, on_cell=progress)
-        phases[f"model {name}"] = time.perf_counter() - start
+        if pending or run_perf:
+            units.append(Unit(spec=spec, tasks=pending, run_perf=run_perf))
+    return units
+
+
+def run_matrix(
+    store: RunStore, config: RunConfig, progress=None, executor: Executor | None = None
+) -> RunOutcome:
+    """Run every cell not yet done in `store` (errors are retried); finish run.json.
+
+    `executor` runs the units (default: the local one, one fresh process per model).
+    """
+    executor = executor or get_executor("local")
+    units = pending_units(store, config, progress)
+    phases = executor.run(units, store, config, on_cell=progress) if units else {}
     cells = store.cells()
     info = store.read_info()
     info.ended_at = now_iso()
