@@ -50,6 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"run {store.run_id}: {len(config.models)} model(s) × {len(config.tasks)} task(s)"
         f"{f', limit {config.limit}' if config.limit else ''} → {store.root}"
     )
+    _print_precisions(config)
 
     bar = tqdm(total=len(config.models) * len(config.tasks), unit="cell", dynamic_ncols=True)
 
@@ -96,6 +97,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _print_precisions(config) -> None:
+    """Say up front which precision each model runs in (`auto` depends on the machine)."""
+    from bench.backends.precision import precision_lines
+    from bench.catalogue.specs import load_catalogue
+
+    catalogue = load_catalogue(config.catalogue)
+    for line in precision_lines(catalogue.get(name) for name in config.models):
+        print(line)
 
 
 def _perf_config(args: argparse.Namespace):

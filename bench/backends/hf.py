@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
+from bench.backends.precision import resolve_torch
 from bench.catalogue.specs import ModelSpec
 from bench.catalogue.weights import local_folder
 from bench.run.perf import filler_ids, hf_encoder
@@ -86,9 +87,7 @@ class HFBackend:
 
         folder = local_folder(spec)
         device = "cuda" if torch.cuda.is_available() else "cpu"
-        dtype = spec.dtype
-        if dtype == "auto":
-            dtype = "bfloat16" if device == "cuda" else "float32"
+        dtype, why = resolve_torch(spec.dtype)
         lm = _metered_hflm_class()(
             pretrained=str(folder),
             dtype=dtype,
@@ -101,6 +100,7 @@ class HFBackend:
         info = {
             "device": device,
             "dtype": dtype,
+            "dtype_reason": why,
             "folder": str(folder),
             "torch": torch.__version__,
             "threads": torch.get_num_threads(),
