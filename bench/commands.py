@@ -21,7 +21,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.resume:
         store, config = resume_run(args.resume)
     else:
-        tasks, limit = args.tasks, args.limit
+        tasks, limit, suite_perf = args.tasks, args.limit, None
         if tasks is None or args.suite:
             from bench.taskkit.suites import load_suites, resolve_suite
 
@@ -29,8 +29,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             suite_tasks, suite_limit = resolve_suite(name)
             tasks = tasks or suite_tasks
             limit = limit or suite_limit
+            suite_perf = load_suites()[name].perf_config()
             if args.perf is None:
-                args.perf = load_suites()[name].perf
+                args.perf = suite_perf is not None
         # Options left unset are None: RunConfig's own defaults apply.
         config = RunConfig.from_options(
             models=args.models,
@@ -40,7 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             country_iso_code=args.country,
             catalogue=args.catalogue,
-            perf=_perf_config(args),
+            perf=_perf_config(args, suite_perf),
             engine=args.engine,
             reference=args.reference,
         )
@@ -109,8 +110,11 @@ def _print_precisions(config) -> None:
         print(line)
 
 
-def _perf_config(args: argparse.Namespace):
-    """The scenario config when --perf or --perf-config is given, else None."""
+def _perf_config(args: argparse.Namespace, suite_perf=None):
+    """The scenario config when --perf or --perf-config is given, else None.
+
+    Sizes come from --perf-config, else from the suite (`suite_perf`), else the full defaults.
+    """
     if args.perf is False or not (args.perf or args.perf_config):
         return None
     from pydantic import ValidationError
@@ -118,6 +122,8 @@ def _perf_config(args: argparse.Namespace):
     from bench.catalogue.specs import read_yaml
     from bench.run.config import PerfConfig
 
+    if not args.perf_config and suite_perf is not None:
+        return suite_perf
     data = read_yaml(args.perf_config) if args.perf_config else {}
     try:
         return PerfConfig.model_validate(data or {})
