@@ -79,6 +79,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         phases["report"] = time.perf_counter() - t1
     print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
+    info = store.read_info()  # keep them with the run: where the time went, per machine
+    info.phase_seconds = {
+        **(info.phase_seconds or {}),
+        **{k: round(v, 1) for k, v in phases.items()},
+    }
+    store.write_info(info)
     for perf in store.perf_results():
         detail = perf.error or f"{len(perf.measurements)} measurements"
         print(f"performance scenario {perf.model}: {perf.status} ({detail})")
