@@ -29,7 +29,8 @@ def _evaluate(lm, task: str, limit: int, chat: bool) -> tuple[float, list[list[f
     )  # fmt: skip
     seconds = time.perf_counter() - start
     samples = sorted(res["samples"][task], key=lambda s: s["doc_id"])
-    return seconds, [[float(r[0]) for r in s["resps"]] for s in samples]
+    # Each option's response is [(log-likelihood, is_greedy)].
+    return seconds, [[float(r[0][0]) for r in s["resps"]] for s in samples]
 
 
 def _argmax(values: list[float]) -> int:
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             loaded.lm.shared_context = shared
             seconds, scores[shared] = _evaluate(loaded.lm, args.task, args.limit, spec.chat)
             times[shared].append(seconds)
+            print(f"{'shared context' if shared else 'lm-eval path'}: {seconds:.1f}s", flush=True)
     ref, new = scores[False], scores[True]
     pairs = list(zip(ref, new, strict=True))
     worst = max(abs(a - b) for r, n in pairs for a, b in zip(r, n, strict=True))
