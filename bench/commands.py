@@ -28,7 +28,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UserError("--suite needs a suite name; see slm-bench tasks list")
         if args.tasks == []:
             raise UserError("--tasks needs at least one task name; see slm-bench tasks list")
-        tasks, limit = args.tasks, args.limit
+        tasks, limit, suite_perf = args.tasks, args.limit, None
         if tasks is None or args.suite:
             from bench.taskkit.suites import load_suites, resolve_suite
 
@@ -36,8 +36,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             suite_tasks, suite_limit = resolve_suite(name)
             tasks = tasks or suite_tasks
             limit = limit or suite_limit
+            suite_perf = load_suites()[name].perf_config()
             if args.perf is None:
-                args.perf = load_suites()[name].perf
+                args.perf = suite_perf is not None
         # Options left unset are None: RunConfig's own defaults apply.
         config = RunConfig.from_options(
             models=args.models,
@@ -47,7 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             country_iso_code=args.country,
             catalogue=args.catalogue,
-            perf=_perf_config(args),
+            perf=_perf_config(args, suite_perf),
             engine=args.engine,
             reference=args.reference,
             request_probe=args.request_probe,
@@ -61,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"run {store.run_id}: {len(config.models)} model(s) × {len(config.tasks)} task(s)"
         f"{f', limit {config.limit}' if config.limit else ''} → {store.root}"
     )
+    _print_precisions(config)
 
     bar = tqdm(total=len(config.models) * len(config.tasks), unit="cell", dynamic_ncols=True)
 
@@ -88,6 +90,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         phases["report"] = time.perf_counter() - t1
     print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
+    info = store.read_info()  # keep them with the run: where the time went, per machine
+    info.phase_seconds = {
+        **(info.phase_seconds or {}),
+        **{k: round(v, 1) for k, v in phases.items()},
+    }
+    store.write_info(info)
     for perf in store.perf_results():
         detail = perf.error or f"{len(perf.measurements)} measurements"
         print(f"performance scenario {perf.model}: {perf.status} ({detail})")
@@ -134,8 +142,21 @@ def _note_duplicates(kind: str, names: list[str] | None) -> None:
         print(f"note: {kind}(s) given more than once run once: {', '.join(repeated)}")
 
 
-def _perf_config(args: argparse.Namespace):
-    """The scenario config when --perf or --perf-config is given, else None."""
+def _print_precisions(config) -> None:
+    """Say up front which precision each model runs in (`auto` depends on the machine)."""
+    from bench.backends.precision import precision_lines
+    from bench.catalogue.specs import load_catalogue
+
+    catalogue = load_catalogue(config.catalogue)
+    for line in precision_lines(catalogue.get(name) for name in config.models):
+        print(line)
+
+
+def _perf_config(args: argparse.Namespace, suite_perf=None):
+    """The scenario config when --perf or --perf-config is given, else None.
+
+    Sizes come from --perf-config, else from the suite (`suite_perf`), else the full defaults.
+    """
     if args.perf is False or not (args.perf or args.perf_config):
         return None
     from pydantic import ValidationError
@@ -143,6 +164,8 @@ def _perf_config(args: argparse.Namespace):
     from bench.catalogue.specs import read_yaml
     from bench.run.config import PerfConfig
 
+    if not args.perf_config and suite_perf is not None:
+        return suite_perf
     data = read_yaml(args.perf_config) if args.perf_config else {}
     try:
         return PerfConfig.model_validate(data or {})

@@ -16,6 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from bench.backends.precision import resolve_torch
 from bench.catalogue.specs import load_catalogue
 from bench.catalogue.weights import local_folder
 from bench.report.render import texts
@@ -124,7 +125,7 @@ def test_accuracy_equals_lm_eval_own_result(matrix_run):
         model="hf",
         model_args={
             "pretrained": str(local_folder(spec)),
-            "dtype": spec.dtype,
+            "dtype": resolve_torch(spec.dtype)[0],
             "batch_size": spec.batch_size,
             "max_length": spec.context_length,
             "device": "cuda" if torch.cuda.is_available() else "cpu",

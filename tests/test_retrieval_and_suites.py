@@ -81,3 +81,13 @@ def test_extraction_files_are_reproducible_byte_for_byte():
     gen = REPO / "tasks" / "extraction" / "generate.py"
     result = subprocess.run([sys.executable, str(gen), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_default_suite_runs_a_light_scenario_and_full_the_complete_one():
+    from bench.run.config import PerfConfig
+
+    suites = load_suites()
+    light, full = suites["default"].perf_config(), suites["full"].perf_config()
+    assert full == PerfConfig()
+    assert max(light.input_tokens) <= 512 and max(light.batch_sizes) <= 4
+    assert suites["quick"].perf_config() is None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
+from bench.backends.precision import resolve_torch
+from bench.backends.shared_context import shared_loglikelihoods
 from bench.catalogue.specs import ModelSpec
 from bench.catalogue.weights import local_folder
 from bench.run.perf import filler_ids, hf_encoder
@@ -38,6 +40,21 @@ def _metered_hflm_class():
 
     class MeteredHFLM(MeteredCalls, HFLM):
         usage: Usage
+        shared_context = False
+        """Score multiple-choice options from one context forward (`shared_context`)."""
+
+        def _loglikelihood_tokens(self, requests, disable_tqdm=False, override_bs=None):
+            def lm_eval_path(reqs):
+                return super(MeteredHFLM, self)._loglikelihood_tokens(
+                    reqs, disable_tqdm=disable_tqdm, override_bs=override_bs
+                )
+
+            if not self.shared_context or self.backend != "causal":
+                return lm_eval_path(requests)
+            return shared_loglikelihoods(
+                self.model, requests, self.max_length, lm_eval_path,
+                softmax_dtype=self.softmax_dtype, on_batch=self.usage.batches.add,
+            )  # fmt: skip
 
         def _model_call(self, inps, attn_mask=None, labels=None):
             start = time.perf_counter()
@@ -93,9 +110,7 @@ class HFBackend:
 
         folder = local_folder(spec)
         device = "cuda" if torch.cuda.is_available() else "cpu"
-        dtype = spec.dtype
-        if dtype == "auto":
-            dtype = "bfloat16" if device == "cuda" else "float32"
+        dtype, why = resolve_torch(spec.dtype)
         lm = _metered_hflm_class()(
             pretrained=str(folder),
             dtype=dtype,
@@ -103,11 +118,17 @@ class HFBackend:
             batch_size=spec.batch_size,
             max_length=spec.context_length,
         )
+        # In float32 the shared-context path gives lm-eval's log-likelihoods to 1e-4 (see
+        # `bench.run.speed_check`); in bfloat16 any change in summation order flips near-tied
+        # choices, so there lm-eval's own path keeps our answers equal to lm-eval's.
+        lm.shared_context = dtype == "float32"
         usage = Usage()
         lm.usage = usage
         info = {
             "device": device,
             "dtype": dtype,
+            "dtype_reason": why,
+            "scoring": "shared-context" if lm.shared_context else "lm-eval",
             "folder": str(folder),
             "torch": torch.__version__,
             "threads": torch.get_num_threads(),

@@ -39,7 +39,7 @@ class BackendInfo:
     """The backend provides the latency / throughput scenario's engine."""
     loglikelihood: bool = True
     """It scores multiple-choice tasks (openai: only where the source has logprobs)."""
-    auto_dtype: str | None = "bfloat16 on GPU, float32 on CPU"
+    auto_dtype: str | None = "bfloat16 where the CPU or GPU has native BF16, else float32"
     """What dtype 'auto' becomes; None: no precision to pick, so no `-fp32` suffix."""
     runs_gguf: bool = False
     """It runs the GGUF's own integer kernels: quantisation comes from the GGUF file."""

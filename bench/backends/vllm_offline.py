@@ -13,6 +13,7 @@ import os
 import time
 
 from bench.backends.base import LoadedModel, MeteredCalls, Usage
+from bench.backends.precision import resolve_torch
 from bench.catalogue.specs import ModelSpec
 from bench.catalogue.weights import local_folder
 from bench.run.perf import filler_ids, hf_encoder
@@ -36,10 +37,8 @@ def vllm_env(spec: ModelSpec) -> dict[str, str]:
 
 
 def engine_dtype(spec: ModelSpec) -> str:
-    """vLLM's dtype: the catalogue's, or bf16 on GPU / fp32 on CPU for `auto` (as HF does)."""
-    if spec.dtype != "auto":
-        return spec.dtype
-    return "bfloat16" if on_gpu() else "float32"
+    """vLLM's dtype: the catalogue's, or for `auto` what the hardware runs natively (as HF)."""
+    return resolve_torch(spec.dtype)[0]
 
 
 def _lm_eval_vllm_class():
@@ -151,6 +150,7 @@ class VllmBackend:
         info = {
             "device": "cuda" if on_gpu() else "cpu",
             "dtype": dtype,
+            "dtype_reason": resolve_torch(spec.dtype)[1],
             "folder": str(folder),
             "vllm": vllm.__version__,
             "engine": opts.model_dump(),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.backends.base import LoadedModel
 from bench.backends.openai_api import ApiPerfEngine, api_lm
+from bench.backends.precision import resolve_torch
 from bench.backends.server import ManagedServer, free_port
 from bench.backends.vllm_offline import engine_dtype, on_gpu, vllm_env
 from bench.catalogue.specs import ModelSpec
@@ -74,7 +75,8 @@ class VllmServerBackend:
             raise
         engine = ApiPerfEngine(server.base_url, spec.base_name, lm.tokenizer)
         info = {"base_url": server.base_url, "pid": server.proc.pid, "folder": str(folder),
-                "dtype": engine_dtype(spec), "engine": spec.engine.model_dump()}  # fmt: skip
+                "dtype": engine_dtype(spec), "dtype_reason": resolve_torch(spec.dtype)[1],
+                "engine": spec.engine.model_dump()}  # fmt: skip
         return LoadedModel(
             spec=spec, lm=lm, usage=lm.usage, info=info, engine=engine,
             close=server.stop, alive=server.problem,

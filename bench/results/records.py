@@ -290,6 +290,11 @@ class RunInfo(Record):
     package_versions: dict[str, str]
     hardware: HardwareInfo
     status: Literal["running", "ok", "failed"] = "running"
+    phase_seconds: dict[str, float] | None = Field(
+        default=None,
+        description="Wall seconds per phase of the command (setup, each model's process with "
+        "its load, tasks and scenario, report); None in runs older than the field.",
+    )
 
     # Read-only shortcuts into `config` for readers such as the report template; not stored.
     @property

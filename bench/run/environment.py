@@ -35,6 +35,32 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags (`avx512_bf16`, `amx_bf16`, …) from /proc/cpuinfo, or none."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def gpu_compute_capability() -> float | None:
+    """Compute capability of the first NVIDIA GPU via nvidia-smi (e.g. 9.0), None without one."""
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.split()
+        return float(out[0]) if out else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
 def gpus() -> list[str]:
     """Names of NVIDIA GPUs via nvidia-smi, empty when there are none."""
     try:

@@ -150,5 +150,9 @@ def run_matrix(
     info = store.read_info()
     info.ended_at = now_iso()
     info.status = "failed" if any(c.status == "error" for c in cells) else "ok"
+    info.phase_seconds = {
+        **(info.phase_seconds or {}),
+        **{k: round(v, 1) for k, v in phases.items()},
+    }
     store.write_info(info)
     return RunOutcome(store=store, cells=cells, phase_seconds=phases)

@@ -249,8 +249,11 @@ def run_job(job: Job) -> int:
         for task in job.tasks:
             store.write_cell(error_cell(job, task, message))
         return 1
+    # The precision that ran, and why (`dtype: auto` depends on the machine), rides on the
+    # load time that every cell of this model carries.
+    precision = {k: loaded.info[k] for k in ("dtype", "dtype_reason") if k in loaded.info}
     load = [
-        wall.measurement(Phase.LOAD),
+        wall.measurement(Phase.LOAD).model_copy(update={"detail": precision}),
         rss.measurement(Phase.LOAD),
         Measurement(
             metric=Metric.RSS,

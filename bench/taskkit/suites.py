@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bench.catalogue.specs import read_yaml
 from bench.errors import UserError, did_you_mean
+from bench.run.config import PerfConfig
 from bench.taskkit.registry import bundled_tasks_dir
 
 DEFAULT_SUITE = "default"
@@ -23,7 +24,17 @@ class Suite(BaseModel):
     tasks: list[str] = Field(default_factory=list)
     include: list[str] = Field(default_factory=list, description="Other suites to add.")
     limit: int | None = Field(default=None, gt=0)
-    perf: bool = Field(default=False, description="Also run the latency/throughput scenario.")
+    perf: bool | PerfConfig = Field(
+        default=False,
+        description="Also run the latency/throughput scenario: true for its full sizes, or "
+        "the sizes to run (fields of PerfConfig; unset ones keep the full defaults).",
+    )
+
+    def perf_config(self) -> PerfConfig | None:
+        """The scenario this suite runs, or None when it runs none."""
+        if isinstance(self.perf, PerfConfig):
+            return self.perf
+        return PerfConfig() if self.perf else None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Suite:
