@@ -209,7 +209,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     info = store.read_info()
     requirements = with_reference(requirements, args.reference or info.config.reference)
     check_reference(requirements, [s.name for s in store.read_info().model_specs])
-    check_tasks_in_run(requirements, info.config.tasks, args.requirements)
+    for note in check_tasks_in_run(requirements, info.config.tasks, args.requirements):
+        print(note, file=sys.stderr)
     langs = ["en", "de"] if args.lang == "all" else [args.lang]
     folder = Path("reports") / store.run_id
     for path in write_reports(store.root, folder, langs, requirements, costs, out=args.out):

@@ -401,6 +401,11 @@ def test_requirements_name_only_tasks_and_devices_that_exist(tmp_path, run_copy,
         "did you mean citizen_requests_de" in result.stderr and "not in this run" in result.stderr
     )
     _no_traceback(result)
+    # a profile written for a larger suite: its other tasks are named, not silently dropped
+    req.write_text("tasks:\n  knowledge_en: {min_accuracy: 0.5}\n")
+    result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
+    assert result.returncode == 0, result.stderr
+    assert "requirements for 'knowledge_en' apply to no task of this run" in result.stderr
 
 
 def test_api_source_keeps_fractional_timeouts_and_counts_retries():

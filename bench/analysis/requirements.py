@@ -153,14 +153,23 @@ def _load(path: Path | None, cls):
     return profile
 
 
-def check_tasks_in_run(profile: RequirementsProfile, tasks: list[str], path=None) -> None:
-    """Requirements for a task the run does not have would be silently ignored: refuse them."""
+def check_tasks_in_run(profile: RequirementsProfile, tasks: list[str], path=None) -> list[str]:
+    """Requirements for tasks the run does not have are never silently ignored: a name close to
+    one of the run's tasks is a typo (one clear error); others — a profile written for a larger
+    suite — come back as notes for the caller to print."""
+    import difflib
+
+    notes = []
     for task in profile.tasks:
-        if task not in tasks:
+        if task in tasks:
+            continue
+        if difflib.get_close_matches(task, tasks, n=1, cutoff=0.85):
             err = did_you_mean("task", task, tasks)
             raise UserError(
                 f"{'invalid ' + str(path) + ': ' if path else ''}{err} (not in this run)"
             )
+        notes.append(f"note: the requirements for '{task}' apply to no task of this run")
+    return notes
 
 
 def load_requirements(path: Path | None) -> RequirementsProfile:
