@@ -293,6 +293,8 @@ def _absolute(task, candidates, req: Requirement, excluded) -> Decision:
             dec.deciding = max(slms, key=lambda c: c.accuracy).model if slms else None
         elif all(checks[c.model].outcome == "fails" for c in llms):
             dec.verdict = "none_meets"
+            best = max(allowed, key=lambda c: c.accuracy, default=None)
+            dec.deciding = best.model if best else None  # the nearest miss, for the sentence
     if dec.verdict == "inconclusive":
         open_ = [c for c in allowed if checks[c.model].outcome == "undecided"] or [
             c for c in slms if checks[c.model].outcome != "fails"

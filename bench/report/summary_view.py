@@ -89,7 +89,8 @@ def requirement_text(r: Requirement, t: dict, fmt: Formatter) -> str:
 
 def requirements_lines(req: RequirementsProfile, t: dict, fmt: Formatter) -> list[str]:
     """The profile in plain words: the defaults, then each task that differs."""
-    lines = [t["req_all"].format(text=requirement_text(req.defaults, t, fmt))]
+    name = "" if req.name == "default" else f" ({req.name})"
+    lines = [t["req_all"].format(name=name, text=requirement_text(req.defaults, t, fmt))]
     for task in sorted(req.tasks):
         lines.append(f"{task}: {requirement_text(req.for_task(task), t, fmt)}")
     return lines
