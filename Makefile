@@ -56,7 +56,7 @@ test: setup ## run the test suite (unit + end-to-end on the embedded models)
 report: setup ## re-render the report of RUN=results/<run-id> (default: the newest run)
 	$(BIN)/slm-bench report $(or $(RUN),$(lastword $(sort $(wildcard results/2*))))
 
-perf-check: setup ## measure slm-bench's own overhead (ratios side by side; see bench/perf_check.py)
+perf-check: setup ## measure slm-bench's own overhead (ratios side by side; see bench/run/perf_check.py)
 	$(BIN)/python -m bench.run.perf_check
 
 history: setup ## trend page over all runs in results/ (reports/history.html)
