@@ -156,7 +156,22 @@ class SampleResult(Record):
     )
 
 
-class CellResult(Record):
+class PlacedRecord(Record):
+    """A record of work that ran somewhere: on a cluster, the node and whether it was shared."""
+
+    node: NodeInfo | None = Field(
+        default=None, description="Cluster node it ran on (Ray executor); None: run.json's."
+    )
+    contended: bool | None = Field(
+        default=None,
+        description="Ran on a node shared with other units (--pack): timing, "
+        "memory and energy figures are not the model's alone.",
+    )
+
+    _cluster_fields = model_serializer(mode="wrap")(_drop_unset_cluster_fields)
+
+
+class CellResult(PlacedRecord):
     """The outcome of one model on one task: metrics, measurements, timings, or the error."""
 
     schema_version: int = SCHEMA_VERSION
@@ -171,16 +186,6 @@ class CellResult(Record):
     measurements: list[Measurement] = Field(default_factory=list)
     started_at: str | None = None
     ended_at: str | None = None
-    node: NodeInfo | None = Field(
-        default=None, description="Cluster node it ran on (Ray executor); None: run.json's."
-    )
-    contended: bool | None = Field(
-        default=None,
-        description="Ran on a node shared with other units (--pack): timing, "
-        "memory and energy figures are not the model's alone.",
-    )
-
-    _cluster_fields = model_serializer(mode="wrap")(_drop_unset_cluster_fields)
 
     def measurement(self, metric: Metric, phase: Phase = Phase.TASK) -> Measurement | None:
         """The measurement of `metric` in `phase` (default: the task itself), or None."""
@@ -192,7 +197,7 @@ class CellResult(Record):
         return next((m for m in self.metrics if m.name == name), None)
 
 
-class PerfResult(Record):
+class PerfResult(PlacedRecord):
     """The latency / throughput scenario of one model (see `bench.run.perf` for definitions)."""
 
     schema_version: int = SCHEMA_VERSION
@@ -204,16 +209,6 @@ class PerfResult(Record):
     measurements: list[Measurement] = Field(default_factory=list)
     started_at: str | None = None
     ended_at: str | None = None
-    node: NodeInfo | None = Field(
-        default=None, description="Cluster node it ran on (Ray executor); None: run.json's."
-    )
-    contended: bool | None = Field(
-        default=None,
-        description="Ran on a node shared with other units (--pack): timing, "
-        "memory and energy figures are not the model's alone.",
-    )
-
-    _cluster_fields = model_serializer(mode="wrap")(_drop_unset_cluster_fields)
 
     def find(self, metric: Metric, **fields) -> Measurement | None:
         """The first measurement of `metric` with the given fields, e.g. input_tokens=512."""

@@ -46,32 +46,30 @@ def cpu_flags() -> frozenset[str]:
     return frozenset()
 
 
+def _nvidia_smi(query: str) -> str | None:
+    """`nvidia-smi --query-gpu=QUERY` as CSV without header; None without a working one."""
+    try:
+        return subprocess.run(
+            ["nvidia-smi", f"--query-gpu={query}", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def gpu_compute_capability() -> float | None:
     """Compute capability of the first NVIDIA GPU via nvidia-smi (e.g. 9.0), None without one."""
+    out = (_nvidia_smi("compute_cap") or "").split()
     try:
-        out = subprocess.run(
-            ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.split()
         return float(out[0]) if out else None
-    except (OSError, subprocess.SubprocessError, ValueError):
+    except ValueError:
         return None
 
 
 def gpus() -> list[str]:
     """Names of NVIDIA GPUs via nvidia-smi, empty when there are none."""
-    try:
-        out = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+    out = _nvidia_smi("name,memory.total")
+    if out is None:
         return []
     return [line.strip() for line in out.splitlines() if line.strip()]
 
