@@ -53,14 +53,14 @@ def test_verdict_latency_prefers_the_probe_and_says_when_it_falls_back(tmp_path)
     store = RunStore(tmp_path)
     store.write_cell(cell(probe([0.5] * 20)).model_copy(update={"task": "probed"}))
     store.write_cell(cell().model_copy(update={"task": "unprobed"}))
-    assert _p95_latency(store, "m", "probed", 300) == (0.5, "task requests, n = 20")
-    value, basis = _p95_latency(store, "m", "unprobed", 300)
-    assert value is None and "neither" in basis
+    assert _p95_latency(store, "m", "probed", 300) == (0.5, "task requests, n = 20", "probe", 20)
+    value, basis, source, _ = _p95_latency(store, "m", "unprobed", 300)
+    assert value is None and "neither" in basis and source == "batched"
     scenario = [summarise(Metric.E2E, [x] * 3, input_tokens=n_in, output_tokens=64)
                 for n_in, x in ((128, 1.0), (512, 2.0))]  # fmt: skip
     store.write_perf(PerfResult(run_id="r", model="m", status="ok", config=PerfConfig(),
                                 measurements=scenario))  # fmt: skip
-    value, basis = _p95_latency(store, "m", "unprobed", 400)
-    assert value == pytest.approx(2.0)
+    value, basis, source, n = _p95_latency(store, "m", "unprobed", 400)
+    assert value == pytest.approx(2.0) and source == "scenario" and n == 3
     assert basis.startswith("synthetic scenario (512 input, 64 output tokens, n = 3)")
     assert "request probe did not run" in basis

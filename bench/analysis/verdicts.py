@@ -53,25 +53,26 @@ def _per(row, key: str, n: int) -> float | None:
     return fig.per_sample(fig.figure(row, key), n)
 
 
-def _p95_latency(store: RunStore, model: str, task: str,
-                 input_tokens: float | None) -> tuple[float | None, str]:  # fmt: skip
-    """p95 end-to-end latency of the task's own requests (the request probe) and its basis;
-    without the probe, the perf scenario's at the input length nearest the task's."""
-    p95, _, basis = fig.request_latency(store.read_cell(model, task))
+def _p95_latency(store: RunStore, model: str, task: str, input_tokens: float | None):
+    """(p95 s, basis in words, source, n): the end-to-end p95 of the task's own requests (the
+    request probe); without the probe, the perf scenario's at the input length nearest the
+    task's; (None, …, 'batched', None) when neither ran."""
+    p95, requests, basis = fig.request_latency(store.read_cell(model, task))
     if p95 is not None:
-        return p95, basis
+        return p95, basis, "probe", requests
+    neither = (None, "neither the request probe nor the scenario ran", "batched", None)
     perf = store.read_perf(model)
     if not perf or perf.status != "ok":
-        return None, "neither the request probe nor the scenario ran"
+        return neither
     points = [(m.input_tokens, m.output_tokens, m.n, m.detail["p95"])
               for m in perf.select(Metric.E2E, batch_size=None)
               if m.input_tokens and m.detail.get("p95") is not None]  # fmt: skip
     if not points:
-        return None, "neither the request probe nor the scenario ran"
+        return neither
     target = input_tokens or points[0][0]
     n_in, n_out, n, p95 = min(points, key=lambda p: abs(math.log(p[0]) - math.log(max(target, 1))))
     return p95, (f"synthetic scenario ({n_in} input, {n_out} output tokens, n = {n}): "
-                 "the request probe did not run")  # fmt: skip
+                 "the request probe did not run"), "scenario", n  # fmt: skip
 
 
 def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
@@ -95,11 +96,8 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
             out.costs[(r.model, task)] = cost
             scores = {s.doc_hash: s.scores.get(r.metric, 0.0)
                       for s in store.samples(r.model, task)}  # fmt: skip
-            latency, basis = _p95_latency(store, r.model, task, tin)
-            _, requests, _ = fig.request_latency(store.read_cell(r.model, task))
-            source = "probe" if requests else "scenario"
+            latency, basis, source, requests = _p95_latency(store, r.model, task, tin)
             if latency is None:
-                source, requests = "batched", None
                 latency = _num(r, "latency_per_sample")
                 basis = "batched mean per sample: neither the request probe nor the scenario ran"
             out.latency_basis[(r.model, task)] = basis
