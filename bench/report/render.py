@@ -131,7 +131,17 @@ def build_context(
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
     rows_by_task = _task_rows(table, fmt)
     summary_view = (
-        summary_rows(decisions, requirements, t, fmt, costs.currency, facts) if decisions else []
+        summary_rows(
+            decisions,
+            requirements,
+            t,
+            fmt,
+            costs.currency,
+            facts,
+            any(m.is_estimate for m in energy_prov),
+        )
+        if decisions
+        else []
     )
     return ReportContext(
         t=t, lang=lang, info=info, currency=costs.currency,

@@ -136,7 +136,8 @@ CENTS = {"EUR": "ct", "USD": "¢", "CHF": "Rp."}
 """The hundredth of a currency as readers write it."""
 
 
-def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str) -> str:
+def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
+              energy_estimated: bool) -> str:  # fmt: skip
     """The verdict in one sentence with the numbers it rests on."""
     cmp = d.comparison(d.deciding)
     if d.mode == "relative" and cmp and d.reference:
@@ -170,14 +171,15 @@ def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str) 
         wh = c.energy_wh_per_1k / 1000 if c.energy_wh_per_1k is not None else None
         text += " " + t["say_costs"].format(
             lat=fmt(c.latency_s, 2) if c.latency_s is not None else "–",
-            energy=energy_text(wh, fmt),
+            energy=energy_text(wh, fmt) + (f" ({t['estimated']})" if energy_estimated else ""),
             cost=money_text(c.cost_per_1k, currency, fmt),
         )
     return text
 
 
 def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Formatter,
-                 currency: str, facts: RunFacts) -> list[dict]:  # fmt: skip
+                 currency: str, facts: RunFacts,
+                 energy_estimated: bool = False) -> list[dict]:  # fmt: skip
     """One row per task: verdict, recommended model, the numbers that justify it (the
     reference and δ only when `summary_header` does not already show them)."""
     rows = []
@@ -215,7 +217,7 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
             if c.cost_per_1k is not None:
                 why.append(t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency))
         rows.append({"task": d.task, "title": task_title(facts.of(d.task), t),
-                     "sentence": _sentence(d, cands, t, fmt, currency),
+                     "sentence": _sentence(d, cands, t, fmt, currency, energy_estimated),
                      "verdict": _verdict_text(d, t, fmt), "kind": d.verdict,
                      "recommended": d.recommended or "–", "why": why,
                      "excluded": d.excluded})  # fmt: skip
