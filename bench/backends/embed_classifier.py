@@ -62,7 +62,7 @@ def _lm_class():
 
             from bench.taskkit.registry import task_manager
 
-            task = task_manager().load([task_name])["tasks"][task_name]
+            task = task_manager(task_name).load([task_name])["tasks"][task_name]
             if task.OUTPUT_TYPE != "multiple_choice":
                 raise UnsupportedTask(
                     f"the embedding classifier runs only classification (multiple-choice) "

@@ -35,7 +35,7 @@ def evaluate_task(lm: Any, task: str, *, limit: int | None, chat: bool, seed: in
         limit=limit,
         log_samples=True,
         apply_chat_template=chat,
-        task_manager=task_manager(),
+        task_manager=task_manager(task),
         random_seed=seed,
         numpy_random_seed=seed,
         torch_random_seed=seed,

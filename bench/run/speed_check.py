@@ -24,7 +24,7 @@ def _evaluate(lm, task: str, limit: int, chat: bool) -> tuple[float, list[list[f
     start = time.perf_counter()
     res = simple_evaluate(
         model=lm, tasks=[task], limit=limit, log_samples=True, apply_chat_template=chat,
-        task_manager=task_manager(), random_seed=1234, numpy_random_seed=1234,
+        task_manager=task_manager(task), random_seed=1234, numpy_random_seed=1234,
         torch_random_seed=1234, fewshot_random_seed=1234, bootstrap_iters=0, verbosity="ERROR",
     )  # fmt: skip
     seconds = time.perf_counter() - start

@@ -52,7 +52,7 @@ def _lm_eval(name: str) -> TaskFacts:
     """What lm-eval's own YAML says; only the name when it cannot be read (e.g. a group)."""
     facts = _unknown(name)
     try:
-        entry = task_manager().task_index.get(name)
+        entry = task_manager(name).task_index.get(name)
         path = getattr(entry, "yaml_path", None)
         doc = read_task_yaml(Path(path)) if path else {}
     except (UserError, OSError, ImportError, ValueError):

@@ -83,7 +83,7 @@ def validate_task(name: str) -> TaskReport:
     logging.getLogger("lm_eval").setLevel(logging.ERROR)
     report = TaskReport(task=name)
     try:
-        task = task_manager().load([name])["tasks"][name]
+        task = task_manager(name).load([name])["tasks"][name]
         docs = _docs(task)
     except Exception as exc:  # noqa: BLE001 - any load failure is the finding
         report.problems.append(f"does not load: {type(exc).__name__}: {exc}")
