@@ -44,7 +44,9 @@ def score_group(model, ctx: list[int], conts: list[list[int]], softmax_dtype=Non
 
     device = model.device
     with torch.inference_mode():
-        out = model(torch.tensor([ctx], device=device), use_cache=True)
+        # Only the context's last position predicts an option token: projecting the other
+        # positions onto the vocabulary (49k-262k wide) would be most of the work wasted.
+        out = model(torch.tensor([ctx], device=device), use_cache=True, logits_to_keep=1)
         dtype = softmax_dtype or out.logits.dtype  # as lm-eval: the model's dtype by default
         first = F.log_softmax(out.logits[0, -1], dim=-1, dtype=dtype)  # predicts cont[0]
         tails = [c[:-1] for c in conts]  # the last token of an option is only predicted
