@@ -75,8 +75,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         shown = f"{metric.name}={metric.value:.3f}" if metric else cell.error
         tqdm.write(f"  {cell.model} × {cell.task}: {cell.status} {shown}")
 
+    from bench.run.progress import Watcher, progress_shower
+
+    show = progress_shower(bar, interactive=sys.stderr.isatty())
     try:
-        outcome = run_matrix(store, config, progress=on_cell, executor=executor)
+        with Watcher(store.root / "progress", show):
+            outcome = run_matrix(store, config, progress=on_cell, executor=executor)
     finally:
         bar.close()
     phases.update(outcome.phase_seconds)

@@ -25,6 +25,16 @@ class Usage:
     token_source: str = "measured:tokenizer"  # or "reported:server-usage" (API backends)
     instances: list[Any] = field(default_factory=list)
     """lm-eval's Instances as the task sent them, so the request probe replays the same."""
+    expected: int = 0
+    """Requests lm-eval has handed over so far (it sends a task's requests in one call)."""
+
+    def progress(self) -> tuple[int, int]:
+        """(requests done, requests handed over), from the finished forward batches.
+
+        Backends that score several requests in one row (lm-eval's HF logits cache) or all at
+        once (vLLM) under-count until the call returns; the count never exceeds the total.
+        """
+        return min(sum(self.batches.sizes), self.expected), self.expected
 
 
 class UnsupportedTask(Exception):
@@ -55,6 +65,7 @@ class MeteredCalls:
     def loglikelihood(self, requests, disable_tqdm: bool = False):
         start = time.perf_counter()
         self.usage.instances += requests
+        self.usage.expected += len(requests)
         out = super().loglikelihood(requests, disable_tqdm=True)
         self.usage.model_seconds += time.perf_counter() - start
         self.usage.requests += len(requests)
@@ -67,6 +78,7 @@ class MeteredCalls:
     def generate_until(self, requests, disable_tqdm: bool = False):
         start = time.perf_counter()
         self.usage.instances += requests
+        self.usage.expected += len(requests)
         out = super().generate_until(requests, disable_tqdm=True)
         self.usage.model_seconds += time.perf_counter() - start
         self.usage.requests += len(requests)

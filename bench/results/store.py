@@ -114,6 +114,10 @@ class RunStore:
     def job_path(self, model: str) -> Path:
         return self.inside("jobs", f"{_name('model', model)}.json")
 
+    def progress_path(self, model: str) -> Path:
+        """Where the model process says what it is doing now (removed when it ends)."""
+        return self.inside("progress", f"{_name('model', model)}.json")
+
     def write_info(self, info: RunInfo) -> None:
         write_record(self.root / "run.json", info)
 

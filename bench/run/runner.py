@@ -27,6 +27,7 @@ from bench.results.store import (
 from bench.run.config import RunConfig
 from bench.run.environment import git_sha, hardware, package_versions
 from bench.run.executors import Executor, Unit, get_executor
+from bench.run.phases import model_phases
 from bench.taskkit.facts import task_facts
 from bench.taskkit.registry import bundled_tasks, check_tasks
 
@@ -146,6 +147,11 @@ def run_matrix(
     executor = executor or get_executor("local")
     units = pending_units(store, config, progress)
     phases = executor.run(units, store, config, on_cell=progress) if units else {}
+    for unit in units:
+        name = unit.spec.name
+        ran = [c for t in unit.tasks if (c := store.read_cell(name, t)) is not None]
+        perf = store.read_perf(name) if unit.run_perf else None
+        phases.update(model_phases(name, ran, perf, phases.get(f"model {name}")))
     cells = store.cells()
     info = store.read_info()
     info.ended_at = now_iso()

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from bench.results.records import CellResult, Measurement, Metric, PerfResult, P
 from bench.results.store import RunStore, now_iso
 from bench.run import redact
 from bench.run.config import PerfConfig, RunConfig
+from bench.run.progress import Reporter, Status
 from bench.taskkit.registry import task_manager
 
 
@@ -129,12 +131,14 @@ def cost_measurement(spec: ModelSpec, usage: Usage) -> Measurement | None:
     )
 
 
-def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) -> CellResult:
+def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement],
+             status: Status) -> CellResult:  # fmt: skip
     """Evaluate one task with all meters running and return its cell (samples written too)."""
     from bench.run.quality import evaluate_task
 
     store = RunStore(Path(job.run_dir))
     loaded.reset_usage()
+    status.set("lm-eval set-up", task)  # `poll_scoring` switches to "scoring" at the requests
     started = now_iso()
     extra: list[Measurement] = []
     backend = backend_info(loaded.spec.backend)
@@ -160,6 +164,7 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement]) 
         )
     n = len(outcome.samples)
     usage = loaded.reset_usage()  # the task's counters; the probe's requests count elsewhere
+    status.set("request probe")
     requests = request_probe(loaded, task, job.config, usage)
     cell = CellResult(
         run_id=store.run_id,
@@ -219,23 +224,47 @@ def error_cell(job: Job, task: str, message: str, status: str = "error") -> Cell
     )
 
 
+def poll_scoring(loaded: LoadedModel | None, status: Status) -> None:
+    """Refresh `status` with lm-eval's request counts while a task is being scored."""
+    if loaded is None or status.stage not in ("lm-eval set-up", "scoring"):
+        return
+    done, total = loaded.usage.progress()
+    if total and status.stage != "scoring":  # the requests are built: scoring starts now
+        status.stage, status.since = "scoring", time.time()
+    status.done, status.total = done, total
+
+
 def run_job(job: Job) -> int:
-    """Load the model, run every task; 0 if all cells are ok, 1 otherwise."""
+    """Load the model, run every task; 0 if all cells are ok, 1 otherwise.
+
+    Meanwhile `progress/<model>.json` tells the CLI what the process is doing.
+    """
     store = RunStore(Path(job.run_dir))
+    status = Status(model=job.model.name)
+    current: dict[str, LoadedModel] = {}
+    path = store.progress_path(job.model.name)
+    with Reporter(status, path, poll=lambda st: poll_scoring(current.get("model"), st)):
+        return load_and_run(job, store, status, current)
+
+
+def load_and_run(job: Job, store: RunStore, status: Status, current: dict) -> int:
+    """Prepare and load the model (put in `current["model"]`), then run its work."""
     spec = job.model
+    status.set("preparing")
     try:
         # Not part of any figure: converting or locating weights and indexing lm-eval's tasks
         # happen once per machine or process, not per use of the model.
         if spec.local:
             print(f"[slm-bench] preparing weights of {spec.name}", flush=True)
             local_folder(spec)
-        task_manager()
+        task_manager(*job.tasks)
     except Exception as exc:  # noqa: BLE001 - recorded in every cell of this model
         traceback.print_exc()
         for task in job.tasks:
             store.write_cell(error_cell(job, task, f"preparation failed: {one_line(exc)}"))
         return 1
     print(f"[slm-bench] loading {spec.name} ({spec.backend})", flush=True)
+    status.set("loading")
     try:
         with (
             PeakRSSMeter(include_children=backend_info(spec.backend).server) as rss,
@@ -265,14 +294,15 @@ def run_job(job: Job) -> int:
         *energy.measurements(Phase.LOAD),
     ]
     print(f"[slm-bench] loaded in {wall.seconds:.1f}s: {json.dumps(loaded.info)}", flush=True)
+    current["model"] = loaded
     try:
-        return run_loaded(job, loaded, load)
+        return run_loaded(job, loaded, load, status)
     finally:
         if loaded.close is not None:  # e.g. stop the model server this backend started
             loaded.close()
 
 
-def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement]) -> int:
+def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement], status: Status) -> int:
     """Every task, then the scenario, on a loaded model; 0 if all went well."""
     store = RunStore(Path(job.run_dir))
     failed = 0
@@ -284,7 +314,7 @@ def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement]) -> int:
             failed += 1
             continue
         try:
-            cell = run_task(job, loaded, task, load)
+            cell = run_task(job, loaded, task, load, status)
             print(f"[slm-bench] {task}: {cell.metric().name}={cell.metric().value:.4f}", flush=True)
         except Exception as exc:  # noqa: BLE001 - one task's failure must not stop the rest
             if isinstance(exc, UnsupportedTask):  # not this backend's kind of task
@@ -294,6 +324,8 @@ def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement]) -> int:
             traceback.print_exc()
             store.write_cell(error_cell(job, task, one_line(exc)))
             failed += 1
+    if job.perf is not None:
+        status.set("scenario", task="")
     if job.perf is not None and not run_perf(job, loaded):
         failed += 1
     return 1 if failed else 0
