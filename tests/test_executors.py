@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from dataclasses import asdict
 
 import pytest
 
@@ -19,6 +21,7 @@ from bench.run.config import PerfConfig, RunConfig
 from bench.run.executors import Unit, get_executor
 from bench.run.executors.drive import NodeLost, drive
 from bench.run.executors.resources import SLOT, Node, bytes_per_param, check_fits, estimate
+from bench.run.progress import Status, read_status
 from bench.run.runner import run_matrix
 
 from .conftest import REPO
@@ -213,6 +216,27 @@ def test_records_land_in_the_run_folder_with_their_node(tmp_path):
     assert all(c.status == "ok" and c.node == NODE and c.contended for c in cells)
     assert [s.prediction for s in store.samples(SMALL, TASKS[0])] == ["x"]
     assert "output on node node-a" in store.log_path(GEMMA).read_text()
+
+
+def test_node_progress_is_relayed_to_the_driver_and_cleared_at_the_end(tmp_path):
+    store, config = _store(tmp_path)
+    seen = []
+
+    def submit(unit):
+        status = Status(model=unit.spec.name, task=TASKS[0], stage="scoring", node="node-a")
+        yield {"kind": "node", "node": NODE.model_dump(mode="json")}
+        yield {"kind": "progress", "status": asdict(status)}
+        path, deadline = store.progress_path(unit.spec.name), time.time() + 10
+        while not path.exists() and time.time() < deadline:  # the driver thread writes it
+            time.sleep(0.02)
+        seen.append(read_status(path))
+        yield from list(_payloads(store, unit))[1:]
+
+    drive(_units(), submit, store, config)
+    assert {s.describe() for s in seen} == {
+        f"{m} on node-a × {TASKS[0]}: scoring" for m in (SMALL, GEMMA)
+    }
+    assert not list((store.root / "progress").glob("*.json"))  # nothing stale is shown
 
 
 def test_a_lost_node_retries_only_the_unfinished_cells(tmp_path):

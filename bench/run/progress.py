@@ -29,6 +29,7 @@ class Status:
     done: int = 0
     total: int = 0
     since: float = field(default_factory=time.time)  # when this stage (or scoring) began
+    node: str | None = None  # the host it runs on, for runs on a cluster
 
     def set(self, stage: str, task: str | None = None) -> None:
         """Enter a new stage (counts reset)."""
@@ -45,7 +46,8 @@ class Status:
 
     def describe(self, now: float | None = None) -> str:
         """One short line, e.g. 'gemma3-270m × routing_de: scoring 70/240 requests, ETA 0:31'."""
-        where = f"{self.model} × {self.task}" if self.task else self.model
+        model = f"{self.model} on {self.node}" if self.node else self.model
+        where = f"{model} × {self.task}" if self.task else model
         text = f"{where}: {self.stage}"
         if self.total:
             text += f" {self.done}/{self.total} requests"
@@ -80,6 +82,8 @@ class Reporter:
         self._stop.set()
         self._thread.join(timeout=5)
         self.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the last process out removes progress/
+            self.path.parent.rmdir()
 
     def write(self) -> None:
         """Write the status now (skipped once the run folder is gone)."""
@@ -88,11 +92,24 @@ class Reporter:
         if self.path.parent.parent.is_dir():
             # Progress is a convenience: it never fails the run (a full disk, say).
             with contextlib.suppress(OSError):
-                atomic_write_text(self.path, json.dumps(asdict(self.status)))
+                write_status(self.path, self.status)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             self.write()
+
+
+def read_status(path: Path) -> Status | None:
+    """The status in `path`; None when absent or being replaced right now."""
+    try:
+        return Status(**json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def write_status(path: Path, status: Status) -> None:
+    """Write `status` to `path` atomically (the driver of a cluster run relays node statuses)."""
+    atomic_write_text(Path(path), json.dumps(asdict(status)))
 
 
 def read_statuses(folder: Path, max_age: float = 30.0) -> list[Status]:
@@ -103,9 +120,10 @@ def read_statuses(folder: Path, max_age: float = 30.0) -> list[Status]:
         try:
             if now - path.stat().st_mtime > max_age:
                 continue  # left over from a process that died
-            out.append(Status(**json.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, ValueError, TypeError):
-            continue  # being replaced right now, or not ours
+        except OSError:
+            continue
+        if (status := read_status(path)) is not None:
+            out.append(status)
     return out
 
 

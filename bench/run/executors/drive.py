@@ -8,7 +8,8 @@ so a driver that dies leaves a run that `--resume` completes.
 
 Payloads: {"kind": "node", "node": NodeInfo as dict} first, then {"kind": "cell", "task",
 "cell": CellResult JSON, "samples": JSON lines or None} per cell, {"kind": "perf", "perf":
-PerfResult JSON} and {"kind": "log", "text": the model process's output} at the end.
+PerfResult JSON} and {"kind": "log", "text": the model process's output} at the end;
+{"kind": "progress", "status": a `bench.run.progress.Status` as dict} whenever it changes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bench.results.records import CellResult, NodeInfo, PerfResult, SampleResult
 from bench.results.store import RunStore, now_iso
 from bench.run.config import RunConfig
 from bench.run.executors import OnCell, Unit
+from bench.run.progress import Status, write_status
 from bench.run.worker import one_line
 
 Submit = Callable[[Unit], Iterator[dict]]
@@ -88,6 +90,7 @@ def drive(
                 continue
             if kind == "end":
                 running -= 1
+                store.progress_path(unit.spec.name).unlink(missing_ok=True)
             elif kind == "payload":
                 receive(store, data, node, contended, on_cell)
             else:
@@ -104,7 +107,10 @@ def receive(
     """Write one payload of a unit into the driver's run folder (atomically)."""
     where = {"node": node, "contended": contended}
     kind = payload["kind"]
-    if kind == "cell":
+    if kind == "progress":  # shown by the CLI's progress watcher, like a local process's
+        status = Status(**payload["status"])
+        write_status(store.progress_path(status.model), status)
+    elif kind == "cell":
         cell = CellResult.model_validate_json(payload["cell"]).model_copy(update=where)
         if cell.status == "error" and node is not None:
             cell.error = f"{cell.error} (on node {node.hostname})"

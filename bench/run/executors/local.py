@@ -17,6 +17,7 @@ from bench.results.records import CellResult
 from bench.results.store import RunStore, write_record
 from bench.run.config import RunConfig
 from bench.run.executors import OnCell, Unit
+from bench.run.progress import Status, read_status
 from bench.run.worker import Job, error_cell
 
 
@@ -50,8 +51,10 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
-def iter_worker(store: RunStore, job: Job, die_with_parent: bool = False) -> Iterator[CellResult]:
-    """Run `job` in a fresh model process writing into `store`; yield each cell as it lands.
+def iter_worker(store: RunStore, job: Job, die_with_parent: bool = False,
+                statuses: bool = False) -> Iterator[CellResult | Status]:  # fmt: skip
+    """Run `job` in a fresh model process writing into `store`; yield each cell as it lands
+    (and, with `statuses`, the process's progress `Status` whenever it changed).
 
     Tasks the process left without a cell come last, as error cells. Closing the generator
     (Ctrl-C, cancellation) terminates the process, which stops any server it started.
@@ -80,9 +83,14 @@ def iter_worker(store: RunStore, job: Job, die_with_parent: bool = False) -> Ite
             env={**child_env(), "SLM_BENCH_LOG_DIR": str(log.parent)},
             preexec_fn=_die_with_parent if die_with_parent else None,
         )
+        last = None
         try:
             while proc.poll() is None:
                 yield from landed()
+                if statuses and (now := read_status(store.progress_path(job.model.name))) != last:
+                    last = now
+                    if now is not None:
+                        yield now
                 time.sleep(0.25)
         finally:
             if proc.poll() is None:

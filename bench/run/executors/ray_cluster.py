@@ -20,6 +20,7 @@ import socket
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.errors import UserError
@@ -29,6 +30,7 @@ from bench.run.config import RunConfig
 from bench.run.executors import OnCell, Unit
 from bench.run.executors.drive import NodeLost, drive
 from bench.run.executors.resources import SLOT, Node, check_fits, estimate
+from bench.run.progress import Status
 from bench.run.worker import Job, one_line
 
 RETRIES = 2
@@ -66,8 +68,13 @@ def unit_on_node(job_json: str) -> Iterator[dict]:
         store = RunStore(tmp / job.run_dir)  # the job's run_dir holds the run id
         job = job.model_copy(update={"run_dir": str(store.root)})
         name = job.model.name
-        yield {"kind": "node", "node": node_info().model_dump(mode="json")}
-        for cell in iter_worker(store, job, die_with_parent=True):
+        node = node_info()
+        yield {"kind": "node", "node": node.model_dump(mode="json")}
+        for cell in iter_worker(store, job, die_with_parent=True, statuses=True):
+            if isinstance(cell, Status):  # the driver shows it beside its cell bar
+                cell.node = node.hostname
+                yield {"kind": "progress", "status": asdict(cell)}
+                continue
             samples = store.samples_path(name, cell.task)
             text = samples.read_text(encoding="utf-8") if samples.exists() else None
             yield {"kind": "cell", "task": cell.task, "cell": cell.model_dump_json(),
