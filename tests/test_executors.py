@@ -199,7 +199,12 @@ def _payloads(store, unit: Unit, lose_after: int | None = None, node=NODE):
         yield {"kind": "cell", "task": task,
                "cell": _cell(store, unit.spec.name, task).model_dump_json(),
                "samples": sample.model_dump_json() + "\n"}  # fmt: skip
-    yield {"kind": "log", "model": unit.spec.name, "text": "[slm-bench] done\n"}
+    yield {
+        "kind": "log",
+        "model": unit.spec.name,
+        "text": "[slm-bench] done\n",
+        "process_seconds": 0.001,
+    }
 
 
 def _units():
@@ -210,7 +215,9 @@ def _units():
 def test_records_land_in_the_run_folder_with_their_node(tmp_path):
     store, config = _store(tmp_path)
     seen = []
-    drive(_units(), lambda u: _payloads(store, u), store, config, seen.append, contended=True)
+    overheads = drive(_units(), lambda u: _payloads(store, u), store, config, seen.append,
+                      contended=True)  # fmt: skip
+    assert set(overheads) == {SMALL, GEMMA}  # the unit's time on the driver less its process's
     cells = store.cells()
     assert len(cells) == 4 == len(seen)
     assert all(c.status == "ok" and c.node == NODE and c.contended for c in cells)

@@ -8,7 +8,8 @@ so a driver that dies leaves a run that `--resume` completes.
 
 Payloads: {"kind": "node", "node": NodeInfo as dict} first, then {"kind": "cell", "task",
 "cell": CellResult JSON, "samples": JSON lines or None} per cell, {"kind": "perf", "perf":
-PerfResult JSON} and {"kind": "log", "text": the model process's output} at the end;
+PerfResult JSON} and {"kind": "log", "text": the model process's output, "process_seconds":
+its wall time} at the end;
 {"kind": "progress", "status": a `bench.run.progress.Status` as dict} whenever it changes.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 from bench.results.records import CellResult, NodeInfo, PerfResult, SampleResult
@@ -41,15 +43,19 @@ def drive(
     contended: bool = False,
     retries: int = 2,
     cancel: Callable[[], None] | None = None,
-) -> None:
+) -> dict[str, float]:
     """Run every unit through `submit` at once (the cluster queues them); write what returns.
 
+    Returns each model's overhead: the unit's wall time on the driver less its model
+    process's own (sent with the log) — placement, queueing, worker start, transfers.
     On any exception here (Ctrl-C) `cancel()` is called to stop the remote units.
     """
     events: queue.Queue = queue.Queue()
+    overheads: dict[str, float] = {}
 
     def consume(unit: Unit) -> None:
         left, lost = unit, 0
+        start, process = time.perf_counter(), 0.0
         try:
             while True:
                 node, done, perf_done = None, set(), False
@@ -58,6 +64,7 @@ def drive(
                         if payload["kind"] == "node":
                             node = NodeInfo.model_validate(payload["node"])
                         done.add(payload.get("task"))
+                        process += payload.get("process_seconds", 0.0)
                         perf_done = perf_done or payload["kind"] == "perf"
                         events.put(("payload", left, payload, node))
                     return
@@ -76,6 +83,8 @@ def drive(
                     events.put(("failed", left, f"unit failed: {one_line(exc)}", node))
                     return
         finally:
+            if process:
+                overheads[unit.spec.name] = time.perf_counter() - start - process
             events.put(("end", unit, None, None))
 
     threads = [threading.Thread(target=consume, args=(u,), daemon=True) for u in units]
@@ -99,6 +108,7 @@ def drive(
         if cancel is not None:
             cancel()
         raise
+    return overheads
 
 
 def receive(

@@ -70,6 +70,7 @@ def unit_on_node(job_json: str) -> Iterator[dict]:
         name = job.model.name
         node = node_info()
         yield {"kind": "node", "node": node.model_dump(mode="json")}
+        start = time.perf_counter()
         for cell in iter_worker(store, job, die_with_parent=True, statuses=True):
             if isinstance(cell, Status):  # the driver shows it beside its cell bar
                 cell.node = node.hostname
@@ -83,7 +84,8 @@ def unit_on_node(job_json: str) -> Iterator[dict]:
             yield {"kind": "perf", "perf": store.perf_path(name).read_text(encoding="utf-8")}
         log = store.log_path(name)
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-        yield {"kind": "log", "model": name, "text": text}
+        yield {"kind": "log", "model": name, "text": text,
+               "process_seconds": time.perf_counter() - start}  # fmt: skip
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -152,9 +154,11 @@ class RayExecutor:
                         ray.cancel(gen)
 
             start = time.perf_counter()
-            drive(units, submit, store, config, on_cell, self.pack, self.retries, cancel)
+            overheads = drive(units, submit, store, config, on_cell, self.pack, self.retries,
+                              cancel)  # fmt: skip
             phase = f"ray: {len(units)} unit(s) on {len(nodes)} node(s)"
-            return {phase: time.perf_counter() - start}
+            return {phase: time.perf_counter() - start,
+                    **{f"ray overhead · model {m}": s for m, s in overheads.items()}}  # fmt: skip
         finally:
             if started:
                 ray.shutdown()
