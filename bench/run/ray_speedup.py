@@ -47,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tasks, limit = resolve_suite(args.suite)
     with tempfile.TemporaryDirectory(prefix="slm-bench-speedup-") as tmp:
-        config = RunConfig.from_options(models=args.models.split(","), tasks=tasks,
-                                        limit=args.limit or limit, results_dir=Path(tmp))  # fmt: skip
+        config = RunConfig.from_options(
+            models=args.models.split(","), tasks=tasks, limit=args.limit or limit,
+            results_dir=Path(tmp),
+        )  # fmt: skip
         one, _, ok1 = timed_run(1, config)
         two, phases, ok2 = timed_run(2, config)
     overheads = [v for k, v in phases.items() if k.startswith("ray overhead")]
