@@ -113,3 +113,17 @@ def test_a_time_budget_stops_new_requests_and_says_so():
     one = run_probe(FakeLM(), [generative(d) for d in range(5)], n=20, budget_s=1e-9)
     assert one[0].n == 1  # at least one request is always timed
     assert "stopped_by_budget_s" not in run_probe(FakeLM(), [generative(0)], n=20)[0].detail
+
+
+def test_shared_context_scoring_stands_in_for_the_probe_on_multiple_choice():
+    from bench.backends.base import Usage
+    from bench.run.probe import SCORING_PROVENANCE, from_scoring
+
+    usage = Usage(instances=choices(0) + choices(1), document_seconds=[0.2, 0.4])
+    (e2e,) = from_scoring(usage)
+    assert (e2e.metric, e2e.phase, e2e.n) == (Metric.E2E, Phase.REQUEST, 2)
+    assert e2e.value == pytest.approx(0.3) and e2e.provenance == SCORING_PROVENANCE
+    # Any request left to lm-eval's batches, or a generative task: the real probe runs.
+    assert from_scoring(Usage(instances=choices(0), document_seconds=[0.2], unshared=1)) == []
+    assert from_scoring(Usage(instances=[generative(0)], document_seconds=[0.2])) == []
+    assert from_scoring(Usage(instances=choices(0))) == []

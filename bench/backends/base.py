@@ -25,6 +25,11 @@ class Usage:
     token_source: str = "measured:tokenizer"  # or "reported:server-usage" (API backends)
     instances: list[Any] = field(default_factory=list)
     """lm-eval's Instances as the task sent them, so the request probe replays the same."""
+    document_seconds: list[float] = field(default_factory=list)
+    """Multiple choice on the shared-context path: the time of each document scored on its
+    own (its context and all its options in one call) — one user's request."""
+    unshared: int = 0
+    """Requests of this task that the shared-context path left to lm-eval's batches."""
     expected: int = 0
     """Requests lm-eval has handed over so far (it sends a task's requests in one call)."""
 

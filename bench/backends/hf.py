@@ -44,16 +44,24 @@ def _metered_hflm_class():
         """Score multiple-choice options from one context forward (`shared_context`)."""
 
         def _loglikelihood_tokens(self, requests, disable_tqdm=False, override_bs=None):
+            usage = self.usage
+
             def lm_eval_path(reqs):
+                usage.unshared += len(reqs) if self.shared_context else 0
                 return super(MeteredHFLM, self)._loglikelihood_tokens(
                     reqs, disable_tqdm=disable_tqdm, override_bs=override_bs
                 )
 
             if not self.shared_context or self.backend != "causal":
                 return lm_eval_path(requests)
+
+            def on_document(seconds: float, n: int) -> None:
+                usage.batches.add(seconds, n)
+                usage.document_seconds.append(seconds)
+
             return shared_loglikelihoods(
                 self.model, requests, self.max_length, lm_eval_path,
-                softmax_dtype=self.softmax_dtype, on_batch=self.usage.batches.add,
+                softmax_dtype=self.softmax_dtype, on_batch=on_document,
             )  # fmt: skip
 
         def _model_call(self, inps, attn_mask=None, labels=None):

@@ -93,6 +93,25 @@ def run_probe(lm: Any, instances: Sequence[Any], n: int,
     return out
 
 
+def from_scoring(usage: Any) -> list[Measurement]:
+    """E2E of every multiple-choice document from the scoring itself; [] where it cannot stand
+    in for the probe.
+
+    On the shared-context path lm-eval's scoring already sends each document alone — its
+    context once and all options in one call, exactly what the probe would replay — so its
+    timings are the probe's figures, for all documents instead of the first n, at no cost.
+    Any request left to lm-eval's batches (or a generative one) needs the real probe.
+    """
+    kinds = {inst.request_type for inst in usage.instances}
+    if kinds != {"loglikelihood"} or usage.unshared or not usage.document_seconds:
+        return []
+    runs = [StreamTiming(start=0.0, token_times=[], end=s) for s in usage.document_seconds]
+    out = probe_measurements(runs, "loglikelihood")
+    return [m.at(provenance=SCORING_PROVENANCE) for m in out]
+
+
+SCORING_PROVENANCE = "measured:perf_counter(lm-eval's scoring, one document per call)"
+
 PROBED = {"generate_until", "loglikelihood"}
 """Request types the probe sends; perplexity (loglikelihood_rolling) tasks have no user wait."""
 

@@ -195,10 +195,12 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement],
 def request_probe(loaded: LoadedModel, task: str, config: RunConfig,
                   usage: Usage) -> list[Measurement]:  # fmt: skip
     """Time the task's own requests one at a time (bench.run.probe); [] when off or failed."""
-    from bench.run.probe import run_probe
+    from bench.run.probe import from_scoring, run_probe
 
     if config.request_probe <= 0 or not usage.instances:
         return []
+    if scored := from_scoring(usage):  # the scoring already timed each document alone
+        return scored
     try:
         with WallTimer() as wall:
             out = run_probe(
