@@ -23,7 +23,7 @@ from bench.report.render import texts
 from bench.results.records import Metric, Phase
 from bench.results.store import open_run
 
-from .conftest import REPO, run_cli
+from .conftest import REPO, assert_equals_reference, lm_eval_reference, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -114,40 +114,12 @@ def test_cells_time_the_task_own_requests_one_at_a_time(matrix_run):
 
 def test_accuracy_equals_lm_eval_own_result(matrix_run):
     """Our recorded metrics equal what lm-eval's own `hf` model reports on the same samples."""
-    import torch
-    from lm_eval import simple_evaluate
-    from lm_eval.tasks import TaskManager
-
     _, run_dir, _ = matrix_run
-    store = open_run(run_dir)
     spec = load_catalogue().get("smollm2-135m-instruct")
-    results = simple_evaluate(
-        model="hf",
-        model_args={
-            "pretrained": str(local_folder(spec)),
-            "dtype": resolve_torch(spec.dtype)[0],
-            "batch_size": spec.batch_size,
-            "max_length": spec.context_length,
-            "device": "cuda" if torch.cuda.is_available() else "cpu",
-        },
-        tasks=TASKS,
-        limit=LIMIT,
-        apply_chat_template=True,
-        task_manager=TaskManager(include_path=str(REPO / "tasks")),
-        random_seed=1234,
-        numpy_random_seed=1234,
-        torch_random_seed=1234,
-        fewshot_random_seed=1234,
-        bootstrap_iters=0,
-    )
-    for task in TASKS:
-        cell = store.read_cell(spec.name, task)
-        for metric in cell.metrics:
-            key = f"{metric.name},{metric.filter}"
-            assert metric.value == pytest.approx(results["results"][task][key], abs=1e-9), key
-        ours = [s.scores for s in store.samples(spec.name, task)]
-        theirs = sorted(results["samples"][task], key=lambda s: s["doc_id"])
-        assert [{m: float(s[m]) for m in ours[0]} for s in theirs] == ours
+    dtype = resolve_torch(spec.dtype)[0]
+    results = lm_eval_reference(local_folder(spec), dtype, TASKS, LIMIT, spec.batch_size,
+                                spec.context_length)  # fmt: skip
+    assert_equals_reference(open_run(run_dir), spec.name, TASKS, results)
 
 
 def test_gemma_tokenizer_adds_bos_and_answers_sensibly(matrix_run):
