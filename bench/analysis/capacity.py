@@ -136,3 +136,28 @@ def cost_at_capacity(rps: float, power_w: float | None, profile: CostProfile) ->
         energy_kwh_per_1k=kwh, per_hour=per_hour, rps_per_currency_hour=rps / per_hour,
         rps_per_kw=rps / (power_w / 1000) if power_w else None,
     )  # fmt: skip
+
+
+def sweep_points(steps, slo_metric: str = "e2e") -> list[list[SweepPoint]]:
+    """A load record's steps (`LoadResult.steps`) as sweep points, one list per sweep."""
+    from bench.results.records import Metric
+
+    metric = Metric.TTFT if slo_metric == "ttft" else Metric.E2E
+    sweeps: dict[int, list[SweepPoint]] = {}
+    for step in steps:
+        if step.offered_rps is None:
+            continue
+        power = next((m.value for m in step.measurements if m.metric == Metric.POWER), None)
+        sweeps.setdefault(step.sweep, []).append(SweepPoint(
+            offered_rps=step.offered_rps, achieved_rps=step.achieved_rps,
+            p95_s=step.p95(metric), power_w=power,
+        ))  # fmt: skip
+    return [sweeps[k] for k in sorted(sweeps)]
+
+
+def load_capacity(result, slo_s: float | None = None) -> Capacity | None:
+    """Capacity of an ok `LoadResult` at `slo_s` (default: the SLO it ran with), else None."""
+    if result is None or result.status != "ok":
+        return None
+    slo = slo_s if slo_s is not None else result.config.slo_s
+    return capacity(sweep_points(result.steps, result.config.slo_metric), slo)
