@@ -129,6 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--perf-config", type=Path, default=None, help="YAML overriding the scenario's sizes"
     )
     run.add_argument(
+        "--load",
+        action="store_true",
+        default=None,
+        help="per generative task, a load sweep with vLLM's `vllm bench serve`: the task's "
+        "prompts at rising Poisson rates until saturation; capacity at the latency SLO "
+        "(server backends: @vllm-server)",
+    )
+    run.add_argument(
+        "--load-config", type=Path, default=None, help="YAML overriding the load sweep's settings"
+    )
+    run.add_argument(
         "--request-probe",
         type=int,
         default=None,

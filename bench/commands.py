@@ -49,6 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             country_iso_code=args.country,
             catalogue=args.catalogue,
             perf=_perf_config(args, suite_perf),
+            load=_load_config(args),
             engine=args.engine,
             reference=args.reference,
             request_probe=args.request_probe,
@@ -124,6 +125,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 RUN_FLAGS = {"models": "--models", "tasks": "--tasks", "suite": "--suite", "limit": "--limit",
              "seed": "--seed", "country": "--country", "catalogue": "--catalogue",
              "reference": "--reference", "perf": "--perf", "perf_config": "--perf-config",
+             "load": "--load", "load_config": "--load-config",
              "results_dir": "--results-dir"}  # fmt: skip
 """Options that configure a new run; `--resume` takes them all from run.json instead."""
 
@@ -163,20 +165,35 @@ def _perf_config(args: argparse.Namespace, suite_perf=None):
     """
     if args.perf is False or not (args.perf or args.perf_config):
         return None
-    from pydantic import ValidationError
-
-    from bench.catalogue.specs import read_yaml
     from bench.run.config import PerfConfig
 
     if not args.perf_config and suite_perf is not None:
         return suite_perf
-    data = read_yaml(args.perf_config) if args.perf_config else {}
+    return _yaml_config(args.perf_config, PerfConfig)
+
+
+def _load_config(args: argparse.Namespace):
+    """The load sweep's config when --load or --load-config is given, else None."""
+    if not (args.load or args.load_config):
+        return None
+    from bench.run.config import LoadConfig
+
+    return _yaml_config(args.load_config, LoadConfig)
+
+
+def _yaml_config(path: Path | None, cls):
+    """`cls` from the YAML file at `path` (defaults without one); one line when invalid."""
+    from pydantic import ValidationError
+
+    from bench.catalogue.specs import read_yaml
+
+    data = read_yaml(path) if path else {}
     try:
-        return PerfConfig.model_validate(data or {})
+        return cls.model_validate(data or {})
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(map(str, err["loc"]))
-        raise UserError(f"invalid {args.perf_config}: {loc}: {err['msg']}") from exc
+        raise UserError(f"invalid {path}: {loc}: {err['msg']}") from exc
 
 
 def write_reports(run_dir: Path, folder: Path, langs, requirements=None, costs=None,

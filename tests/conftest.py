@@ -69,3 +69,16 @@ def assert_equals_reference(store, model: str, tasks: list[str], results: dict) 
         ours = [s.scores for s in store.samples(model, task)]
         theirs = sorted(results["samples"][task], key=lambda s: s["doc_id"])
         assert [{m: float(s[m]) for m in ours[0]} for s in theirs] == ours, task
+
+
+def skip_without_vllm() -> None:
+    """Skip the calling test module where vLLM is missing — unless SLM_BENCH_REQUIRE_VLLM=1
+    (set by .ci/run), where a missing vLLM is a failure."""
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is None:
+        if os.environ.get("SLM_BENCH_REQUIRE_VLLM") == "1":
+            raise RuntimeError(
+                "vLLM is not installed, but SLM_BENCH_REQUIRE_VLLM=1: run make setup"
+            )
+        pytest.skip("vLLM is not installed", allow_module_level=True)

@@ -6,7 +6,6 @@ skip — unless SLM_BENCH_REQUIRE_VLLM=1 (set by .ci/run), where a missing vLLM 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -21,14 +20,11 @@ import pytest
 from bench.results.records import Metric
 from bench.results.store import open_run
 
-from .conftest import REPO
+from .conftest import REPO, skip_without_vllm
 
 pytestmark = pytest.mark.e2e
 
-if importlib.util.find_spec("vllm") is None:
-    if os.environ.get("SLM_BENCH_REQUIRE_VLLM") == "1":
-        raise RuntimeError("vLLM is not installed, but SLM_BENCH_REQUIRE_VLLM=1: run make setup")
-    pytest.skip("vLLM is not installed", allow_module_level=True)
+skip_without_vllm()
 
 SMOL = "smollm2-135m-instruct"
 # Documented tolerance (README, Backends): in float32 HF and vLLM pick the same answer on at

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bench.analysis import figures as fig
+from bench.analysis.capacity import load_capacity
 from bench.analysis.cascade import CascadePoint, simulate
 from bench.analysis.cost import (
     Cost,
@@ -75,6 +76,22 @@ def _p95_latency(store: RunStore, model: str, task: str, input_tokens: float | N
                  "the request probe did not run"), "scenario", n  # fmt: skip
 
 
+def _at_capacity(store: RunStore, model: str, task: str, slo_s: float | None):
+    """(busy seconds per request, kWh per request, basis) at the capacity a load sweep
+    measured for this model and task, or None where no sweep ran or none was within the SLO.
+    Used instead of lm-eval's batched time per sample wherever it exists."""
+    result = store.read_load(model, task)
+    cap = load_capacity(result, slo_s)
+    if cap is None or not cap.rps:
+        return None
+    slo = slo_s if slo_s is not None else result.config.slo_s
+    energy = cap.power_w / cap.rps / 3.6e6 if cap.power_w is not None else None
+    bound = "" if cap.bounded else ", at least: the sweep never left the SLO"
+    basis = (f"load sweep: capacity {cap.rps:.3g} requests/s with p95 {result.config.slo_metric}"
+             f" ≤ {slo:g} s{bound} ({result.tool})")  # fmt: skip
+    return 1.0 / cap.rps, energy, basis
+
+
 def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
           costs: CostProfile) -> RunDecisions:  # fmt: skip
     """Decisions for every task of the run."""
@@ -93,6 +110,10 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
             energy, tin, tout = (_per(r, key, n) for key in ("energy", "input_tokens",
                                                               "output_tokens"))  # fmt: skip
             cost = cost_per_1k(spec, _num(r, "latency_per_sample"), energy, tin, tout, costs)
+            swept = _at_capacity(store, r.model, task, req.for_task(task).max_latency_s)
+            if swept and spec.local:  # what one request costs when the machine is kept busy
+                cost = cost_per_1k(spec, swept[0], swept[1], tin, tout, costs)
+                cost.basis = swept[2]
             out.costs[(r.model, task)] = cost
             scores = {s.doc_hash: s.scores.get(r.metric, 0.0)
                       for s in store.samples(r.model, task)}  # fmt: skip
@@ -120,7 +141,7 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
         mean_latency = {m: _num(r, "latency_per_sample") for m, (_, r) in
                         zip(rows.model, rows.iterrows(), strict=True)}  # fmt: skip
         out.cascades.update(_cascade(store, task, cands, specs, metrics, mean_latency))
-    out.break_even, out.sensitivity = _money(store, ok, specs, costs, out.decisions)
+    out.break_even, out.sensitivity = _money(store, ok, specs, costs, out.decisions, req)
     return out
 
 
@@ -141,7 +162,8 @@ def _cascade(store, task, cands, specs, metrics, mean_latency) -> dict:
     return {task: (small.model, large.model, points)} if points else {}
 
 
-def _money(store, ok: pd.DataFrame, specs, costs: CostProfile, decisions: list[Decision]):
+def _money(store, ok: pd.DataFrame, specs, costs: CostProfile, decisions: list[Decision],
+           req: RequirementsProfile):  # fmt: skip
     """Per task, the recommended model when it runs locally (the cheapest that meets the
     task's requirements): break-even against each priced API model of the run, with the
     volume compared with what the measured machine can serve; sensitivity per such model.
@@ -161,6 +183,9 @@ def _money(store, ok: pd.DataFrame, specs, costs: CostProfile, decisions: list[D
         n = int(r.n)
         seconds = _num(r, "latency_per_sample")
         energy = _per(r, "energy", n)
+        basis = "batched: lm-eval's model time per sample"
+        if swept := _at_capacity(store, d.recommended, d.task, req.for_task(d.task).max_latency_s):
+            seconds, energy, basis = swept
         own = cost_per_1k(spec, seconds, energy, None, None, costs)
         chosen.setdefault(d.recommended, []).append((seconds, energy))
         capacity = capacity_per_month(costs, seconds)
@@ -174,7 +199,8 @@ def _money(store, ok: pd.DataFrame, specs, costs: CostProfile, decisions: list[D
                          "own_per_1k": own.per_1k, "api_per_1k": api_cost.per_1k,
                          "volume": volume, "capacity": capacity,
                          "beyond_capacity": volume is not None and capacity is not None
-                         and volume > capacity, "as_of": api.price.as_of})  # fmt: skip
+                         and volume > capacity, "as_of": api.price.as_of,
+                         "basis": basis})  # fmt: skip
     sens = []
     for model, figures in chosen.items():
         seconds = [s for s, _ in figures if s is not None]

@@ -68,6 +68,9 @@ class ReportContext:
     perf: dict
     """The latency / throughput scenario's rows and series (see `perf_view`)."""
     perf_svg: str | None
+    load: dict
+    """Capacity at the SLO per model × task and the sweeps' curves (see `load_view`)."""
+    load_svg: str | None
     """Latency / throughput figure, as inline SVG."""
     variants: list[dict]
     """Groups of the same model run on different backends or quantisations."""

@@ -230,12 +230,41 @@ def perf_figure(perf_rows: list[dict]) -> str | None:
     ax_m.set_xscale("log", base=2)
     ax_m.set_xlabel("input length (tokens)", fontsize=8)
     ax_m.set_ylabel("peak RSS of the model process (MiB)", fontsize=8)
-    for ax in (ax_t, ax_m):
+    return _finish(plt, fig, (ax_t, ax_m))
+
+
+def _finish(plt, fig, axes) -> str:
+    """Common axes style (zero floor, light grid, small ticks, legend on the first), as SVG."""
+    for ax in axes:
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=7)
-    ax_t.legend(fontsize=7, frameon=False)
+    axes[0].legend(fontsize=7, frameon=False)
     fig.tight_layout()
     svg = _svg(fig)
     plt.close(fig)
     return svg
+
+
+def load_figure(series: list[dict]) -> str | None:
+    """Per model × task: p95 latency against achieved requests/s over the sweep, the SLO as a
+    dashed line and the capacity (where the curve crosses it) as a star."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = [s for s in series if s["points"]]
+    if not series:
+        return None
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    for i, s in enumerate(series):
+        colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
+        xs, ys = zip(*s["points"], strict=True)
+        ax.plot(xs, ys, color=colour, marker=marker, label=s["label"])
+        ax.axhline(s["slo"], color=colour, linestyle="--", linewidth=0.8)
+        if s["capacity"]:
+            ax.plot(*s["capacity"], color=colour, marker="*", markersize=12, linestyle="none")
+    ax.set_xlabel("achieved requests / s", fontsize=8)
+    ax.set_ylabel("p95 latency (s)", fontsize=8)
+    return _finish(plt, fig, (ax,))

@@ -1,8 +1,12 @@
-"""The report's view of the performance scenario: latency table rows and figure data."""
+"""The report's view of the performance scenario and the load sweeps: rows and figure data."""
 
 from __future__ import annotations
 
-from bench.results.records import Metric, PerfResult, Phase
+from collections.abc import Callable
+
+from bench.analysis.capacity import cost_at_capacity, load_capacity
+from bench.analysis.requirements import CostProfile
+from bench.results.records import LoadResult, Metric, PerfResult, Phase
 
 ENERGY = (Metric.ENERGY_PER_REQUEST, Metric.ENERGY_PER_1K_OUTPUT_TOKENS)
 
@@ -53,3 +57,50 @@ def perf_view(results: list[PerfResult]) -> dict:
     return {"rows": rows, "series": series, "problems": problems,
             "energy_provenance": sorted(provenance),
             "energy_is_estimate": any(provenance.values())}  # fmt: skip
+
+
+def load_view(results: list[LoadResult], costs: CostProfile,
+              slo_for: Callable[[str], float | None]) -> dict:  # fmt: skip
+    """Capacity at the SLO per model × task (`slo_for(task)`: the requirement's latency
+    limit, else the sweep's own), with requests/s per money per hour and per kW, accuracy
+    under load, and the latency–throughput points of every sweep for the figure."""
+    rows, series, problems = [], [], []
+    for res in results:
+        if res.status != "ok":
+            problems.append({"model": res.model, "task": res.task, "status": res.status,
+                             "error": res.error})  # fmt: skip
+            continue
+        slo = slo_for(res.task) or res.config.slo_s
+        cap = load_capacity(res, slo)
+        money = cost_at_capacity(cap.rps, cap.power_w, costs) if cap and cap.rps else None
+        drops = [s.accuracy for s in res.steps if s.accuracy]
+        worst = min(drops, key=lambda a: a.value - (a.reference_value or 0), default=None)
+        metric = Metric.TTFT if res.config.slo_metric == "ttft" else Metric.E2E
+        rows.append({
+            "model": res.model, "task": res.task, "slo": f"p95 {res.config.slo_metric} ≤ {slo:g} s",
+            "capacity": _rps(cap.rps if cap else None) + ("" if not cap or cap.bounded else " ≥"),
+            "interval": f"{_rps(cap.ci_low)}–{_rps(cap.ci_high)}" if cap and cap.n_sweeps > 1
+            else "–",
+            "per_money_hour": _rps(money.rps_per_currency_hour) if money else "–",
+            "per_kw": _rps(money.rps_per_kw) if money and money.rps_per_kw else "–",
+            "per_1k": f"{money.per_1k:.4f}" if money else "–",
+            "accuracy": "–" if worst is None else
+            f"{worst.value:.3f} vs {worst.reference_value or 0:.3f} (n = {worst.paired_n}"
+            + (f", McNemar p = {worst.mcnemar_p:.2f})" if worst.mcnemar_p is not None else ")"),
+            "saturated": next((s.saturated for s in res.steps if s.saturated), None) or "–",
+            "tool": res.tool,
+        })  # fmt: skip
+        points = [(s.achieved_rps, s.p95(metric)) for s in res.steps if s.p95(metric)]
+        series.append(
+            {
+                "label": f"{res.model} · {res.task}",
+                "points": sorted(points),
+                "slo": slo,
+                "capacity": (cap.rps, slo) if cap and cap.rps and cap.bounded else None,
+            }
+        )
+    return {"rows": rows, "series": series, "problems": problems}
+
+
+def _rps(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3g}"

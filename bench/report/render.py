@@ -23,13 +23,14 @@ from bench.report.backends_view import model_rows, variant_groups
 from bench.report.context import ReportContext, texts
 from bench.report.family_view import family_view
 from bench.report.figures import (
+    load_figure,
     long_context_figure,
     overview_figure,
     perf_figure,
     trade_off_figure,
 )
 from bench.report.long_context_view import effective_rows
-from bench.report.perf_view import perf_view
+from bench.report.perf_view import load_view, perf_view
 from bench.report.summary_view import (
     Formatter,
     cascade_view,
@@ -126,6 +127,8 @@ def build_context(
     rag = rag_table(table, facts) if not table.empty else pd.DataFrame()
     perf_results = store.perf_results()
     perf = perf_view(perf_results)
+    load = load_view(store.load_results(), costs,
+                     lambda task: requirements.for_task(task).max_latency_s)  # fmt: skip
     cells = store.cells()
     energy_prov = _provenance(cells, Metric.ENERGY)
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
@@ -173,6 +176,7 @@ def build_context(
         if not table.empty else None,
         long_context_svg=long_context_figure(curves),
         perf=perf, perf_svg=perf_figure(perf["series"]),
+        load=load, load_svg=load_figure(load["series"]),
         variants=variant_groups(info.model_specs, table, perf_results, fmt),
         models_as_run=model_rows(info.model_specs),
         effective=effective_rows(lengths, t, fmt),

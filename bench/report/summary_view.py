@@ -235,6 +235,8 @@ def money_view(dec: RunDecisions, t: dict, fmt: Formatter) -> dict:
                                           volume=fmt.int(b["volume"]))  # fmt: skip
             if b["beyond_capacity"]:
                 line += " " + t["beyond_capacity"].format(capacity=fmt.int(b["capacity"]))
+        if b.get("basis"):
+            line += f" ({t['cost_basis']}: {b['basis']})"
         lines.append(f"{b['task']}: {line}")
     sens = [{"model": s["model"], "assumption": s["assumption"], "factor": fmt(s["factor"], 1),
              "value": fmt(s["value"], 2), "per_1k": fmt(s["per_1k"], 4)}

@@ -18,6 +18,7 @@ from bench.results.migrations import SchemaError, upgrade
 WHAT = {
     "cell": "cell record",
     "perf": "performance record",
+    "load": "load sweep record",
     "run_info": "run record",
     "samples": "samples file",
     "baseline": "baseline",
@@ -38,6 +39,8 @@ def hint(kind: str, path: Path) -> str:
         return f"rerun that cell with: slm-bench run --resume {path.parents[2]}"
     if kind == "perf":  # <run>/perf/<model>.json
         return f"rerun it with: slm-bench run --resume {path.parents[1]}"
+    if kind == "load":  # <run>/load/<model>/<task>.json
+        return f"move it aside and rerun with: slm-bench run --resume {path.parents[2]}"
     if kind == "run_info":
         return "restore run.json from a copy, or start a new run"
     return "save it again with: slm-bench baseline save RUN_FOLDER --out " + str(path)

@@ -94,6 +94,7 @@ MIGRATIONS: dict[str, list[tuple[int, Step]]] = {
     "perf": [(1, _measurements_v1_to_v2)],
     "run_info": [(1, run_info_v1_to_v2)],
     "baseline": [(1, baseline_v1_to_v2)],
+    "load": [],  # born at version 2
 }
 
 

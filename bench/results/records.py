@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from bench.catalogue.specs import ModelSpec
-from bench.run.config import PerfConfig, RunConfig
+from bench.run.config import LoadConfig, PerfConfig, RunConfig
 
 SCHEMA_VERSION = 2
 """Bumped whenever a stored record changes shape; `bench.results.migrations` upgrades older ones."""
@@ -70,6 +70,7 @@ class Metric(StrEnum):
     IDLE_POWER = "idle_power"
     CO2 = "co2"
     API_COST = "api_cost"
+    POWER = "power"  # mean power over a phase
 
 
 class Phase(StrEnum):
@@ -80,6 +81,7 @@ class Phase(StrEnum):
     SCENARIO = "scenario"  # the latency / throughput scenario
     IDLE = "idle"  # the idle baseline before the scenario
     REQUEST = "request"  # the task's own prompts sent one at a time (bench.run.probe)
+    LOAD_SWEEP = "load_sweep"  # the task's own prompts at Poisson rates (bench.run.load)
 
 
 class Measurement(Record):
@@ -217,6 +219,68 @@ class PerfResult(PlacedRecord):
     def select(self, metric: Metric, **fields) -> list[Measurement]:
         """Every measurement of `metric` with the given fields."""
         return select(self.measurements, metric, **fields)
+
+
+class LoadAccuracy(Record):
+    """The answers of one load step scored by lm-eval, paired with concurrency 1's."""
+
+    metric: str = Field(description="The task's primary metric.")
+    value: float = Field(description="Mean score of the step's answers.")
+    n: int = Field(description="Documents scored (each document's first answer).")
+    paired_n: int = Field(description="Documents scored both here and at concurrency 1.")
+    reference: str = Field(description="What it is paired with: 'serial' or 'lm-eval'.")
+    reference_value: float | None = Field(
+        default=None, description="The reference's mean score on the paired documents."
+    )
+    worse: float = Field(description="Score mass right in the reference, wrong here.")
+    better: float = Field(description="Score mass wrong in the reference, right here.")
+    changed_answers: int = Field(description="Answers whose text differs from concurrency 1's.")
+    mcnemar_p: float | None = Field(
+        default=None, description="Exact McNemar p (right/wrong scores only; else None)."
+    )
+
+
+class LoadStep(Record):
+    """One offered rate (or the concurrency-1 pass) of a load sweep, as the tool reported it."""
+
+    sweep: int = Field(description="Which repetition of the sweep (0-based).")
+    offered_rps: float | None = Field(description="Poisson arrival rate; None: as fast as served.")
+    max_concurrency: int | None = Field(default=None, description="In-flight cap, if any.")
+    requests: int = Field(description="Requests sent.")
+    completed: int
+    failed: int
+    duration_s: float = Field(description="The tool's benchmark duration.")
+    achieved_rps: float = Field(description="Completed requests per second.")
+    output_tokens_per_s: float
+    goodput_rps: float | None = Field(description="Requests/s within the run's SLO (the tool's).")
+    rows_file: str = Field(description="Per-request rows, relative to the run folder.")
+    measurements: list[Measurement] = Field(
+        default_factory=list, description="TTFT / TPOT / ITL / E2E with p50–p99; energy."
+    )
+    accuracy: LoadAccuracy | None = None
+    saturated: str | None = Field(default=None, description="Why the sweep stopped here.")
+
+    def p95(self, metric: Metric) -> float | None:
+        """p95 of `metric` over the step's successful requests (seconds)."""
+        m = find(self.measurements, metric)
+        return m.detail.get("p95") if m and m.n else None
+
+
+class LoadResult(PlacedRecord):
+    """The load sweep of one model on one task (see `bench.run.load`)."""
+
+    schema_version: int = SCHEMA_VERSION
+    run_id: str
+    model: str
+    task: str
+    status: CellStatus
+    error: str | None = None
+    config: LoadConfig
+    tool: str = Field(default="", description="Load generator with its version.")
+    serial: LoadStep | None = Field(default=None, description="The concurrency-1 pass.")
+    steps: list[LoadStep] = Field(default_factory=list, description="Rising offered rates.")
+    started_at: str | None = None
+    ended_at: str | None = None
 
 
 class HardwareInfo(Record):

@@ -4,6 +4,8 @@ Layout of a run folder:
     run.json                     RunInfo
     cells/<model>/<task>.json    CellResult, one per model × task
     perf/<model>.json            PerfResult of the latency / throughput scenario
+    load/<model>/<task>.json     LoadResult of the load sweep
+    load/<model>/<task>/*.jsonl  its raw per-request rows, one file per step
     samples/<model>/<task>.jsonl SampleResult, one line per scored sample
     logs/<model>.log             the model process's output
 """
@@ -21,7 +23,14 @@ from pydantic import BaseModel
 from bench.errors import UserError
 from bench.names import name_problem
 from bench.results.loader import UnreadableRecord, move_aside, read_lines, read_record
-from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
+from bench.results.records import (
+    SCHEMA_VERSION,
+    CellResult,
+    LoadResult,
+    PerfResult,
+    RunInfo,
+    SampleResult,
+)
 
 
 def now_iso() -> str:
@@ -156,6 +165,24 @@ class RunStore:
         """Every model's scenario result, sorted by model."""
         return [_read(p, PerfResult) for p in sorted(self.root.glob("perf/*.json"))]
 
+    def load_path(self, model: str, task: str) -> Path:
+        return self.inside("load", _name("model", model), f"{_name('task', task)}.json")
+
+    def load_rows_dir(self, model: str, task: str) -> Path:
+        """Folder of a load sweep's raw per-request rows."""
+        return self.inside("load", _name("model", model), _name("task", task))
+
+    def write_load(self, result: LoadResult) -> None:
+        write_record(self.load_path(result.model, result.task), result)
+
+    def read_load(self, model: str, task: str) -> LoadResult | None:
+        path = self.load_path(model, task)
+        return _read(path, LoadResult) if path.exists() else None
+
+    def load_results(self) -> list[LoadResult]:
+        """Every load sweep of the run, sorted by model then task."""
+        return [_read(p, LoadResult) for p in sorted(self.root.glob("load/*/*.json"))]
+
     def samples(self, model: str, task: str) -> list[SampleResult]:
         path = self.samples_path(model, task)
         if not path.exists():
@@ -195,7 +222,7 @@ def _name(kind: str, name: str) -> str:
     return name
 
 
-KINDS = {CellResult: "cell", PerfResult: "perf", RunInfo: "run_info"}
+KINDS = {CellResult: "cell", PerfResult: "perf", RunInfo: "run_info", LoadResult: "load"}
 
 
 def _read(path: Path, cls: type[BaseModel]):

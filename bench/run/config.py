@@ -7,6 +7,7 @@ from run.json. Light on purpose (pydantic only) so the stored records can import
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -33,6 +34,45 @@ class PerfConfig(BaseModel):
     idle_seconds: float = Field(default=3.0, ge=0, description="Idle-power baseline window.")
 
 
+class LoadConfig(BaseModel):
+    """The load sweep (bench.run.load): Poisson arrivals of a task's own prompts at rising
+    rates until saturation; sized for a 2-core CPU in a few minutes per model and task."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slo_s: float = Field(default=2.0, gt=0, description="Latency limit of goodput (p95), s.")
+    slo_metric: Literal["e2e", "ttft"] = Field(
+        default="e2e", description="Which latency the limit is on: end to end or first token."
+    )
+    rates: list[float] | None = Field(
+        default=None, description="Offered rates (requests/s); None: 0.5×, 1×, 2×, … the "
+        "serial rate (1 / mean latency at concurrency 1), until saturation.",
+    )  # fmt: skip
+    rate_factor: float = Field(default=2.0, gt=1, description="Step between automatic rates.")
+    max_steps: int = Field(default=6, ge=1, description="Most rates per sweep.")
+    seconds_per_step: float = Field(default=15.0, gt=0, description="Arrivals per rate span.")
+    min_requests: int = Field(default=8, ge=1, description="Fewest requests per rate.")
+    serial_requests: int = Field(
+        default=20, ge=1, description="Documents of the concurrency-1 pass (the reference)."
+    )
+    repeats: int = Field(default=1, ge=1, description="Sweeps per task (interval of capacity).")
+    min_growth: float = Field(
+        default=0.1, ge=0, description="Saturated when achieved requests/s grows less than this."
+    )
+    max_error_share: float = Field(default=0.05, ge=0, le=1, description="Saturated beyond.")
+    max_p95_factor: float = Field(
+        default=10.0, gt=1, description="Saturated when p95 exceeds this × the serial p95."
+    )
+    timeout_s: float = Field(default=600.0, gt=0, description="Most seconds one rate may take.")
+
+    @field_validator("rates")
+    @classmethod
+    def _rising(cls, rates: list[float] | None) -> list[float] | None:
+        if rates is not None and (not rates or any(r <= 0 for r in rates)):
+            raise ValueError("load rates must be positive requests per second")
+        return sorted(set(rates)) if rates else rates
+
+
 class RunConfig(BaseModel):
     """What a run was asked to do; the only place its defaults are written down."""
 
@@ -49,6 +89,7 @@ class RunConfig(BaseModel):
         default="DEU", description="ISO 3166 alpha-3 grid whose carbon intensity CO2 uses."
     )
     perf: PerfConfig | None = Field(default=None, description="The scenario, when it runs.")
+    load: LoadConfig | None = Field(default=None, description="The load sweep, when it runs.")
     # Small defaults keep `make bench` short: the latency verdict says on how many requests it
     # rests, and a decision that needs more can raise both.
     request_probe: int = Field(

@@ -25,7 +25,7 @@ class Status:
 
     model: str
     task: str | None = None
-    stage: str = "starting"  # preparing, loading, lm-eval set-up, scoring, request probe, scenario
+    stage: str = "starting"  # preparing, loading, lm-eval set-up, scoring, probe, load sweep, …
     done: int = 0
     total: int = 0
     since: float = field(default_factory=time.time)  # when this stage (or scoring) began

@@ -23,8 +23,10 @@ class TaskOutcome:
     samples: list[SampleResult]
 
 
-def evaluate_task(lm: Any, task: str, *, limit: int | None, chat: bool, seed: int) -> TaskOutcome:
-    """Run lm-eval's `simple_evaluate` for one task on an already loaded model."""
+def evaluate_task(lm: Any, task: str, *, limit: int | None, chat: bool, seed: int,
+                  docs: list[int] | None = None) -> TaskOutcome:  # fmt: skip
+    """Run lm-eval's `simple_evaluate` for one task on an already loaded model (only the
+    documents `docs`, by index, when given)."""
     from lm_eval import simple_evaluate
 
     from bench.taskkit.registry import task_manager
@@ -32,7 +34,8 @@ def evaluate_task(lm: Any, task: str, *, limit: int | None, chat: bool, seed: in
     results = simple_evaluate(
         model=lm,
         tasks=[task],
-        limit=limit,
+        limit=None if docs is not None else limit,
+        samples={task: docs} if docs is not None else None,
         log_samples=True,
         apply_chat_template=chat,
         task_manager=task_manager(task),

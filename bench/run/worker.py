@@ -23,7 +23,7 @@ from bench.catalogue.specs import ModelSpec
 from bench.catalogue.weights import local_folder
 from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
-from bench.results.records import CellResult, Measurement, Metric, PerfResult, Phase
+from bench.results.records import CellResult, LoadResult, Measurement, Metric, PerfResult, Phase
 from bench.results.store import RunStore, now_iso
 from bench.run import redact
 from bench.run.config import PerfConfig, RunConfig
@@ -189,7 +189,33 @@ def run_task(job: Job, loaded: LoadedModel, task: str, load: list[Measurement],
         ended_at=now_iso(),
     )
     store.write_cell(cell, outcome.samples)
+    if job.config.load is not None:
+        status.set("load sweep")
+        load_sweep(job, loaded, task, usage.instances, outcome.samples)
     return cell
+
+
+def load_sweep(job: Job, loaded: LoadedModel, task: str, instances, samples) -> bool:
+    """Run the task's load sweep (bench.run.load) and write its record; False if it failed."""
+    from bench.run.load import run_task_load
+
+    store = RunStore(Path(job.run_dir))
+    base = {"run_id": store.run_id, "model": loaded.spec.name, "task": task,
+            "config": job.config.load, "started_at": now_iso()}  # fmt: skip
+    print(f"[slm-bench] {task}: load sweep", flush=True)
+    try:
+        parts = run_task_load(
+            loaded, task, instances, samples, store.root,
+            store.load_rows_dir(loaded.spec.name, task), job.config.load,
+            job.config.country_iso_code, job.config.seed,
+        )  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - recorded; the cell's accuracy stands
+        traceback.print_exc()
+        parts = {"status": "error", "error": one_line(exc)}
+    store.write_load(LoadResult(**base, **parts, ended_at=now_iso()))
+    if parts["status"] != "ok":
+        print(f"[slm-bench] {task}: load sweep {parts['status']}: {parts['error']}", flush=True)
+    return parts["status"] != "error"
 
 
 def request_probe(loaded: LoadedModel, task: str, config: RunConfig,
@@ -318,6 +344,8 @@ def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement], status: S
         try:
             cell = run_task(job, loaded, task, load, status)
             print(f"[slm-bench] {task}: {cell.metric().name}={cell.metric().value:.4f}", flush=True)
+            swept = store.read_load(loaded.spec.name, task)
+            failed += 1 if swept is not None and swept.status == "error" else 0
         except Exception as exc:  # noqa: BLE001 - one task's failure must not stop the rest
             if isinstance(exc, UnsupportedTask):  # not this backend's kind of task
                 store.write_cell(error_cell(job, task, str(exc), status="skipped"))
