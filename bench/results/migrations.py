@@ -97,6 +97,9 @@ MIGRATIONS: dict[str, list[tuple[int, Step]]] = {
     "load": [],  # born at version 2
 }
 
+FIRST_VERSION = {"load": 2}
+"""Kinds born after schema version 1: their records start at this version (default 1)."""
+
 
 def upgrade(kind: str, data: dict, current: int) -> dict:
     """`data` (stored JSON of `kind`) upgraded to version `current`; SchemaError if it cannot."""
