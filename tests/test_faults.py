@@ -81,17 +81,23 @@ def _cell(tmp_path, task="citizen_requests_gen_de") -> dict:
     return json.loads((run / "cells" / "fault-api" / f"{task}.json").read_text())
 
 
+MASKED_HEADER = "'Authorization': 'Bearer ***'"
+"""What the log holds where the key leaked before: lm-eval logging aiohttp's request headers."""
+
+
 @pytest.mark.parametrize(
-    ("flags", "timeout_s", "status"),
+    ("flags", "timeout_s", "status", "logged"),
     [
-        (("--fail-first", "100000", "--status", "500"), 10, "error"),  # 5xx on every attempt
-        (("--fail-first", "100000", "--status", "401"), 10, "error"),  # key refused mid-run
-        (("--fail-first", "3", "--status", "429"), 10, "ok"),  # rate-limited, then retried
-        (("--fail-first", "100000", "--status", "200", "--delay", "3"), 0.5, "error"),  # slow
+        (("--fail-first", "100000", "--status", "500"), 10, "error", MASKED_HEADER),  # 5xx
+        (("--fail-first", "100000", "--status", "401"), 10, "error", MASKED_HEADER),  # refused
+        (("--fail-first", "3", "--status", "429"), 10, "ok", MASKED_HEADER),  # then retried
+        (("--fail-first", "2", "--status", "503"), 10, "ok", MASKED_HEADER),  # 5xx, retried
+        (("--fail-first", "100000", "--status", "200", "--delay", "3"), 0.5, "error", "Timeout"),
+        (("--echo-auth",), 10, "ok", None),  # the server sends the key back as the answer
     ],
-    ids=["5xx", "401", "429-retry", "timeout"],
+    ids=["5xx", "401", "429-retry", "5xx-retry", "timeout", "echoed-key"],
 )
-def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_s, status):
+def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_s, status, logged):
     catalogue = api(*flags, timeout_s=timeout_s)
     result = _api_run(cli, tmp_path, catalogue)
     assert KEY not in result.stdout + result.stderr
@@ -99,6 +105,12 @@ def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_
     assert _cell(tmp_path)["status"] == status, _cell(tmp_path).get("error")
     if timeout_s < 1:  # 0.5 s kept as 0.5 s: the 3 s answers time out instead of arriving
         assert "Timeout" in _cell(tmp_path)["error"]
+    (log,) = (tmp_path / "results").glob("*/logs/fault-api.log")
+    if logged:  # the path that leaked was taken, and scrubbed: the test is not vacuous
+        assert logged in log.read_text(), log.read_text()[-2000:]
+    if "--echo-auth" in flags:  # the echoed key reached the samples masked, not raw
+        (samples,) = (tmp_path / "results").glob("*/samples/fault-api/*.jsonl")
+        assert "Bearer ***" in samples.read_text()
 
 
 def test_max_retries_means_retries(cli, tmp_path, api):
@@ -121,6 +133,17 @@ def test_redaction_covers_records_handlers_and_streams(capsys):
     stream = redact.RedactingStream(sys.stdout)
     stream.write("Bearer sk-unit-SECRET-1\n")
     assert "SECRET" not in capsys.readouterr().out
+    # Records keep their data (no header guessing) but never a known key.
+    assert redact.mask("api_key: abc sk-unit-SECRET-1") == "api_key: abc ***"
+
+
+def test_records_never_hold_a_known_key(tmp_path):
+    from bench.results.store import atomic_write_text
+    from bench.run import redact
+
+    redact.add_secrets(["sk-unit-SECRET-2"])
+    atomic_write_text(tmp_path / "r.jsonl", '{"prediction": "Bearer sk-unit-SECRET-2"}\n')
+    assert (tmp_path / "r.jsonl").read_text() == '{"prediction": "Bearer ***"}\n'
 
 
 # --- names that become paths ---------------------------------------------------------------

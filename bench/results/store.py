@@ -22,6 +22,7 @@ from bench.errors import UserError
 from bench.names import name_problem
 from bench.results.loader import UnreadableRecord, move_aside, read_lines, read_record
 from bench.results.records import SCHEMA_VERSION, CellResult, PerfResult, RunInfo, SampleResult
+from bench.run.redact import mask
 
 
 def now_iso() -> str:
@@ -35,7 +36,11 @@ def new_run_id() -> str:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and rename, so readers never see half a file."""
+    """Write via a temp file in the same folder and rename, so readers never see half a file.
+
+    Known secret values are masked first (bench.run.redact): in the model process, whatever
+    a server sends back, no API key reaches a record."""
+    text = mask(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
