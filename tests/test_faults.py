@@ -173,6 +173,8 @@ def _catalogue(tmp_path, name="ok-model", price="0.5", as_of="2024-07") -> Path:
         (["--models", "../../escaped-model"], "model name '../../escaped-model' may hold only"),
         (["--models", "sub/dir-model"], "model name 'sub/dir-model' may hold only"),
         (["--tasks", "../x"], "task name '../x' may hold only"),
+        (["--tasks", "citizen_requests_de,a..b"], "task name 'a..b' may hold only"),
+        (["--models=-rf"], "model name '-rf' may hold only"),
         (["--models", "a" * 200], "longer than 128 characters"),
     ],
 )
@@ -205,7 +207,8 @@ def test_store_refuses_paths_outside_the_run_folder(tmp_path):
     from bench.results.store import RunStore
 
     store = RunStore(tmp_path / "run")
-    for model, task in [("../x", "t"), ("m", "../../t"), ("a/b", "t"), ("", "t")]:
+    bad = [("../x", "t"), ("m", "../../t"), ("a/b", "t"), ("", "t"), ("m..", "t"), ("m", "/t")]
+    for model, task in bad:
         with pytest.raises(UserError):
             store.cell_path(model, task)
     with pytest.raises(UserError):

@@ -120,7 +120,7 @@ class RunStore:
         return self.inside("jobs", f"{_name('model', model)}.json")
 
     def write_info(self, info: RunInfo) -> None:
-        write_record(self.root / "run.json", info)
+        write_record(self.inside("run.json"), info)
 
     def read_info(self) -> RunInfo:
         path = self.root / "run.json"
