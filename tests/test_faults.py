@@ -390,6 +390,8 @@ def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
         (["--tasks", ""], "--tasks needs at least one task name"),
         (["--limit", "99999999999999999999999"], "positive number of samples up to 10,000,000"),
         (["--limit", "0"], "positive number of samples up to 10,000,000"),
+        (["--seed", "-1"], "seed: Input should be greater than or equal to 0"),
+        (["--engine", "max_model_len=-5"], "max_model_len: Input should be greater than 0"),
     ],
 )
 def test_run_flags_are_checked_before_any_work(cli, tmp_path, args, expected):
@@ -404,6 +406,19 @@ def test_resume_with_run_flags_is_refused(cli, run_copy):
     assert result.returncode == 2, result.stderr
     assert "drop --models, --limit" in result.stderr
     _no_traceback(result)
+    # every option stored in run.json's config counts, the probe's too
+    result = cli("run", "--resume", str(run_copy), "--request-probe", "3", "--no-report")
+    assert result.returncode == 2 and "drop --request-probe," in result.stderr, result.stderr
+
+
+def test_scenario_sizes_are_checked_before_any_work(cli, tmp_path):
+    sizes = tmp_path / "perf.yaml"
+    sizes.write_text("input_tokens: [128, 0]\n")
+    result = cli("run", "--models", MODEL, "--tasks", "citizen_requests_de", "--perf-config",
+                 str(sizes), "--results-dir", str(tmp_path / "r"))  # fmt: skip
+    assert result.returncode == 2 and "input_tokens.1: Input should be greater" in result.stderr
+    _no_traceback(result)
+    assert not (tmp_path / "r").exists()
 
 
 def test_duplicate_names_are_noted_once(cli, tmp_path):
@@ -432,6 +447,15 @@ def test_requirements_name_only_tasks_and_devices_that_exist(tmp_path, run_copy,
     result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
     assert result.returncode == 0, result.stderr
     assert "requirements for 'knowledge_en' apply to no task of this run" in result.stderr
+    # a task no registry knows (ours or lm-eval's) is an error, not a note
+    req.write_text("tasks:\n  knowledge_ent_xyz: {min_accuracy: 0.5}\n")
+    result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
+    assert result.returncode == 2, result.stderr
+    assert "requirements for a task that does not exist: unknown task 'knowledge_ent_xyz'" in (
+        result.stderr
+    )
+    assert "did you mean knowledge_en" in result.stderr
+    _no_traceback(result)
 
 
 def test_api_source_keeps_fractional_timeouts_and_counts_retries():
