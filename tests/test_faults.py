@@ -390,7 +390,7 @@ def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
         (["--tasks", ""], "--tasks needs at least one task name"),
         (["--limit", "99999999999999999999999"], "positive number of samples up to 10,000,000"),
         (["--limit", "0"], "positive number of samples up to 10,000,000"),
-        (["--seed", "-1"], "seed: Input should be greater than or equal to 0"),
+        (["--seed", "-1"], "--seed: Input should be greater than or equal to 0"),
         (["--engine", "max_model_len=-5"], "max_model_len: Input should be greater than 0"),
     ],
 )

@@ -116,9 +116,8 @@ class RunConfig(BaseModel):
         except ValidationError as exc:
             err = exc.errors()[0]
             msg = err["msg"].removeprefix("Value error, ")
-            raise UserError(
-                msg if err["type"] == "value_error" else f"{err['loc'][0]}: {msg}"
-            ) from exc
+            flag = "--" + str(err["loc"][0]).replace("_", "-")  # the option the user typed
+            raise UserError(msg if err["type"] == "value_error" else f"{flag}: {msg}") from exc
 
 
 DEFAULT_COUNTRY: str = RunConfig.model_fields["country_iso_code"].default
