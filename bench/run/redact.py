@@ -39,6 +39,12 @@ def add_secrets(values: Iterable[str | None]) -> None:
     _secrets.update(v for v in values if v and len(v) >= MIN_SECRET_LEN)
 
 
+def without_secrets(env: dict[str, str]) -> dict[str, str]:
+    """`env` less every variable that looks like a key or token: for local servers, which
+    need none and cannot then log one."""
+    return {k: v for k, v in env.items() if not k.upper().endswith(SECRET_ENV_SUFFIXES)}
+
+
 def env_secrets(names: Iterable[str] = ()) -> list[str]:
     """Values of the named variables plus of any variable that looks like a key or token."""
     wanted = set(names)
