@@ -126,7 +126,8 @@ RUN_FLAGS = {"models": "--models", "tasks": "--tasks", "suite": "--suite", "limi
              "seed": "--seed", "country": "--country", "catalogue": "--catalogue",
              "reference": "--reference", "perf": "--perf", "perf_config": "--perf-config",
              "load": "--load", "load_config": "--load-config",
-             "results_dir": "--results-dir"}  # fmt: skip
+             "results_dir": "--results-dir", "request_probe": "--request-probe",
+             "request_probe_seconds": "--request-probe-seconds"}  # fmt: skip
 """Options that configure a new run; `--resume` takes them all from run.json instead."""
 
 

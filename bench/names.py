@@ -20,10 +20,10 @@ def name_problem(kind: str, name: object) -> str | None:
         return f"{kind} name must not be empty"
     if len(name) > MAX_NAME_LEN:
         return f"{kind} name '{name[:40]}…' is longer than {MAX_NAME_LEN} characters"
-    if not _NAME.fullmatch(name):
+    if not _NAME.fullmatch(name) or ".." in name:
         return (
             f"{kind} name '{name}' may hold only letters, digits and . - _ @ "
-            "(and must start with a letter or digit)"
+            "(starting with a letter or digit, no '..')"
         )
     return None
 

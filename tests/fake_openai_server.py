@@ -1,9 +1,10 @@
 """A stand-in OpenAI-compatible server for injecting faults (not for accuracy).
 
     python tests/fake_openai_server.py PORT [--key K] [--fail-first N] [--status S]
-        [--delay SECONDS] [--child] [--die-on-start]
+        [--delay SECONDS] [--child] [--die-on-start] [--echo-auth]
 
-Answers /health, /v1/models and /v1/chat/completions (always the text "Abfall", with usage).
+Answers /health, /v1/models and /v1/chat/completions (always the text "Abfall", with usage;
+with --echo-auth the request's Authorization header instead, as a careless proxy might).
 It demands `Authorization: Bearer K` when --key is given (401 otherwise), answers the first N
 completion requests with HTTP S (default 429) — after sleeping --delay seconds, so that
 a client timeout fires first — prints one line per completion request (to count attempts),
@@ -31,6 +32,7 @@ def main() -> None:
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--child", action="store_true")
     ap.add_argument("--die-on-start", action="store_true")
+    ap.add_argument("--echo-auth", action="store_true")
     args = ap.parse_args()
     if args.die_on_start:
         print("fake server: cannot allocate the KV cache", flush=True)
@@ -83,8 +85,9 @@ def main() -> None:
                 time.sleep(args.delay)
                 self._send(args.status, {"error": {"message": "injected failure"}})
                 return
+            text = self.headers.get("Authorization", "") if args.echo_auth else "Abfall"
             self._send(200, {
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": "Abfall"},
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
                              "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 100, "completion_tokens": 2, "total_tokens": 102},
             })  # fmt: skip

@@ -110,3 +110,16 @@ def test_engine_overrides_are_validated():
         engine_overrides(spec, ["colour=red"])
     with pytest.raises(UserError, match="gpu_memory_utilization"):
         engine_overrides(spec, ["gpu_memory_utilization=3"])
+    with pytest.raises(UserError, match="max_model_len: Input should be greater than 0"):
+        engine_overrides(spec, ["max_model_len=-5"])
+
+
+@pytest.mark.parametrize("as_of", ["2024-7", "2024-7-1", "2024-02-30", "24-07", "2024/07"])
+def test_price_dates_are_iso_dates(as_of):
+    from pydantic import ValidationError
+
+    from bench.catalogue.specs import Price
+
+    with pytest.raises(ValidationError, match="as_of must be a date"):
+        Price(input_per_1m_tokens=1, output_per_1m_tokens=1, as_of=as_of)
+    assert Price(input_per_1m_tokens=0, output_per_1m_tokens=0, as_of="2024-02-29").as_of

@@ -81,17 +81,23 @@ def _cell(tmp_path, task="citizen_requests_gen_de") -> dict:
     return json.loads((run / "cells" / "fault-api" / f"{task}.json").read_text())
 
 
+MASKED_HEADER = "'Authorization': 'Bearer ***'"
+"""What the log holds where the key leaked before: lm-eval logging aiohttp's request headers."""
+
+
 @pytest.mark.parametrize(
-    ("flags", "timeout_s", "status"),
+    ("flags", "timeout_s", "status", "logged"),
     [
-        (("--fail-first", "100000", "--status", "500"), 10, "error"),  # 5xx on every attempt
-        (("--fail-first", "100000", "--status", "401"), 10, "error"),  # key refused mid-run
-        (("--fail-first", "3", "--status", "429"), 10, "ok"),  # rate-limited, then retried
-        (("--fail-first", "100000", "--status", "200", "--delay", "3"), 0.5, "error"),  # slow
+        (("--fail-first", "100000", "--status", "500"), 10, "error", MASKED_HEADER),  # 5xx
+        (("--fail-first", "100000", "--status", "401"), 10, "error", MASKED_HEADER),  # refused
+        (("--fail-first", "3", "--status", "429"), 10, "ok", MASKED_HEADER),  # then retried
+        (("--fail-first", "2", "--status", "503"), 10, "ok", MASKED_HEADER),  # 5xx, retried
+        (("--fail-first", "100000", "--status", "200", "--delay", "3"), 0.5, "error", "Timeout"),
+        (("--echo-auth",), 10, "ok", None),  # the server sends the key back as the answer
     ],
-    ids=["5xx", "401", "429-retry", "timeout"],
+    ids=["5xx", "401", "429-retry", "5xx-retry", "timeout", "echoed-key"],
 )
-def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_s, status):
+def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_s, status, logged):
     catalogue = api(*flags, timeout_s=timeout_s)
     result = _api_run(cli, tmp_path, catalogue)
     assert KEY not in result.stdout + result.stderr
@@ -99,6 +105,12 @@ def test_no_secret_in_any_file_on_api_faults(cli, tmp_path, api, flags, timeout_
     assert _cell(tmp_path)["status"] == status, _cell(tmp_path).get("error")
     if timeout_s < 1:  # 0.5 s kept as 0.5 s: the 3 s answers time out instead of arriving
         assert "Timeout" in _cell(tmp_path)["error"]
+    (log,) = (tmp_path / "results").glob("*/logs/fault-api.log")
+    if logged:  # the path that leaked was taken, and scrubbed: the test is not vacuous
+        assert logged in log.read_text(), log.read_text()[-2000:]
+    if "--echo-auth" in flags:  # the echoed key reached the samples masked, not raw
+        (samples,) = (tmp_path / "results").glob("*/samples/fault-api/*.jsonl")
+        assert "Bearer ***" in samples.read_text()
 
 
 def test_max_retries_means_retries(cli, tmp_path, api):
@@ -121,6 +133,17 @@ def test_redaction_covers_records_handlers_and_streams(capsys):
     stream = redact.RedactingStream(sys.stdout)
     stream.write("Bearer sk-unit-SECRET-1\n")
     assert "SECRET" not in capsys.readouterr().out
+    # Records keep their data (no header guessing) but never a known key.
+    assert redact.mask("api_key: abc sk-unit-SECRET-1") == "api_key: abc ***"
+
+
+def test_records_never_hold_a_known_key(tmp_path):
+    from bench.results.store import atomic_write_text
+    from bench.run import redact
+
+    redact.add_secrets(["sk-unit-SECRET-2"])
+    atomic_write_text(tmp_path / "r.jsonl", '{"prediction": "Bearer sk-unit-SECRET-2"}\n')
+    assert (tmp_path / "r.jsonl").read_text() == '{"prediction": "Bearer ***"}\n'
 
 
 # --- names that become paths ---------------------------------------------------------------
@@ -150,6 +173,8 @@ def _catalogue(tmp_path, name="ok-model", price="0.5", as_of="2024-07") -> Path:
         (["--models", "../../escaped-model"], "model name '../../escaped-model' may hold only"),
         (["--models", "sub/dir-model"], "model name 'sub/dir-model' may hold only"),
         (["--tasks", "../x"], "task name '../x' may hold only"),
+        (["--tasks", "citizen_requests_de,a..b"], "task name 'a..b' may hold only"),
+        (["--models=-rf"], "model name '-rf' may hold only"),
         (["--models", "a" * 200], "longer than 128 characters"),
     ],
 )
@@ -182,7 +207,8 @@ def test_store_refuses_paths_outside_the_run_folder(tmp_path):
     from bench.results.store import RunStore
 
     store = RunStore(tmp_path / "run")
-    for model, task in [("../x", "t"), ("m", "../../t"), ("a/b", "t"), ("", "t")]:
+    bad = [("../x", "t"), ("m", "../../t"), ("a/b", "t"), ("", "t"), ("m..", "t"), ("m", "/t")]
+    for model, task in bad:
         with pytest.raises(UserError):
             store.cell_path(model, task)
     with pytest.raises(UserError):
@@ -364,6 +390,8 @@ def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
         (["--tasks", ""], "--tasks needs at least one task name"),
         (["--limit", "99999999999999999999999"], "positive number of samples up to 10,000,000"),
         (["--limit", "0"], "positive number of samples up to 10,000,000"),
+        (["--seed", "-1"], "--seed: Input should be greater than or equal to 0"),
+        (["--engine", "max_model_len=-5"], "max_model_len: Input should be greater than 0"),
     ],
 )
 def test_run_flags_are_checked_before_any_work(cli, tmp_path, args, expected):
@@ -378,6 +406,19 @@ def test_resume_with_run_flags_is_refused(cli, run_copy):
     assert result.returncode == 2, result.stderr
     assert "drop --models, --limit" in result.stderr
     _no_traceback(result)
+    # every option stored in run.json's config counts, the probe's too
+    result = cli("run", "--resume", str(run_copy), "--request-probe", "3", "--no-report")
+    assert result.returncode == 2 and "drop --request-probe," in result.stderr, result.stderr
+
+
+def test_scenario_sizes_are_checked_before_any_work(cli, tmp_path):
+    sizes = tmp_path / "perf.yaml"
+    sizes.write_text("input_tokens: [128, 0]\n")
+    result = cli("run", "--models", MODEL, "--tasks", "citizen_requests_de", "--perf-config",
+                 str(sizes), "--results-dir", str(tmp_path / "r"))  # fmt: skip
+    assert result.returncode == 2 and "input_tokens.1: Input should be greater" in result.stderr
+    _no_traceback(result)
+    assert not (tmp_path / "r").exists()
 
 
 def test_duplicate_names_are_noted_once(cli, tmp_path):
@@ -406,6 +447,15 @@ def test_requirements_name_only_tasks_and_devices_that_exist(tmp_path, run_copy,
     result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
     assert result.returncode == 0, result.stderr
     assert "requirements for 'knowledge_en' apply to no task of this run" in result.stderr
+    # a task no registry knows (ours or lm-eval's) is an error, not a note
+    req.write_text("tasks:\n  knowledge_ent_xyz: {min_accuracy: 0.5}\n")
+    result = cli("report", str(run_copy), "--requirements", str(req), "--out", str(tmp_path / "x"))
+    assert result.returncode == 2, result.stderr
+    assert "requirements for a task that does not exist: unknown task 'knowledge_ent_xyz'" in (
+        result.stderr
+    )
+    assert "did you mean knowledge_en" in result.stderr
+    _no_traceback(result)
 
 
 def test_api_source_keeps_fractional_timeouts_and_counts_retries():

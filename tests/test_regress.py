@@ -86,6 +86,27 @@ def test_missing_cells_are_regressions_and_an_empty_candidate_an_input_error():
         compare(base, _snap([]), Thresholds())
 
 
+def test_a_baseline_without_ok_cells_is_an_input_error_not_a_pass():
+    for cells in ([], [_cell(status="error", scores={})]):
+        with pytest.raises(UserError, match="baseline has no ok cells"):
+            compare(_snap(cells), _snap([_cell()]), Thresholds())
+
+
+def test_baseline_save_refuses_a_run_without_ok_cells(cli, tmp_path):
+    import shutil
+
+    run = tmp_path / "20260101-000000-abcd"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "run_v1", run)
+    for cell in run.glob("cells/*/*.json"):  # a run that crashed before any cell finished
+        cell.unlink()
+    out = tmp_path / "b.json"
+    result = cli("baseline", "save", str(run), "--out", str(out))
+    assert result.returncode == 2 and "has no ok cells" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+    gate = cli("compare", str(run), str(run))  # and as a candidate it fails the gate
+    assert gate.returncode == 2 and "candidate run has no results" in gate.stderr
+
+
 def test_each_cell_states_the_drop_it_could_detect():
     three = {f"h{i}": 1.0 for i in range(3)}
     [finding] = compare(_snap([_cell(scores=three)]), _snap([_cell(scores=three)]),

@@ -59,6 +59,28 @@ def test_config_checks_and_normalises_its_values():
         RunConfig.from_options(tasks=["t"], country_iso_code="Germany")
     with pytest.raises(UserError, match="colour"):
         RunConfig.from_options(tasks=["t"], colour="red")
+    for seed in (-1, 2**32):  # numpy's range: outside it every cell would fail in lm-eval
+        with pytest.raises(UserError, match="seed"):
+            RunConfig.from_options(tasks=["t"], seed=seed)
+    assert RunConfig.from_options(tasks=["t"], seed=2**32 - 1).seed == 2**32 - 1
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        {"input_tokens": []},
+        {"input_tokens": [128, 0]},
+        {"batch_sizes": [-4]},
+        {"batch_output_tokens": 0},
+    ],  # fmt: skip
+)
+def test_scenario_sizes_are_positive_and_given(sizes):
+    from pydantic import ValidationError
+
+    from bench.run.config import PerfConfig
+
+    with pytest.raises(ValidationError):
+        PerfConfig.model_validate(sizes)
 
 
 def test_job_carries_the_run_config(tmp_path):

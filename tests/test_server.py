@@ -92,3 +92,12 @@ def test_server_dies_with_a_killed_parent(tmp_path):
     assert _wait_gone(server_pid), "server outlived its SIGKILLed parent"
     # The death signal is SIGTERM, on which a server stops its own workers (vLLM does).
     assert _wait_gone(helper)
+
+
+def test_a_local_server_never_gets_the_users_keys(tmp_path, monkeypatch):
+    """vLLM's server needs no API key; one it never gets cannot reach logs/<model>.server.log."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-SECRET-77")
+    monkeypatch.setenv("HF_TOKEN", "hf-env-SECRET-77")
+    server = ManagedServer(["true"], free_port(), tmp_path / "s.log", env={"VLLM_X": "1"})
+    assert "OPENAI_API_KEY" not in server.env and "HF_TOKEN" not in server.env
+    assert server.env["VLLM_X"] == "1" and server.env["PATH"] == os.environ["PATH"]

@@ -155,19 +155,23 @@ def _load(path: Path | None, cls):
 
 def check_tasks_in_run(profile: RequirementsProfile, tasks: list[str], path=None) -> list[str]:
     """Requirements for tasks the run does not have are never silently ignored: a name close to
-    one of the run's tasks is a typo (one clear error); others — a profile written for a larger
-    suite — come back as notes for the caller to print."""
+    one of the run's tasks is a typo, a name no registry knows does not exist (one clear error
+    each); others — a profile written for a larger suite — come back as notes to print."""
     import difflib
 
+    from bench.taskkit.registry import check_tasks
+
+    where = f"invalid {path}: " if path else ""
     notes = []
     for task in profile.tasks:
         if task in tasks:
             continue
         if difflib.get_close_matches(task, tasks, n=1, cutoff=0.85):
-            err = did_you_mean("task", task, tasks)
-            raise UserError(
-                f"{'invalid ' + str(path) + ': ' if path else ''}{err} (not in this run)"
-            )
+            raise UserError(f"{where}{did_you_mean('task', task, tasks)} (not in this run)")
+        try:  # our tasks first; lm-eval's registry (seconds to index) only for other names
+            check_tasks([task])
+        except UserError as exc:
+            raise UserError(f"{where}requirements for a task that does not exist: {exc}") from exc
         notes.append(f"note: the requirements for '{task}' apply to no task of this run")
     return notes
 

@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.errors import UserError
+from bench.run.redact import without_secrets
 
 PR_SET_PDEATHSIG = 1
 
@@ -53,7 +54,8 @@ class ManagedServer:
                  env: dict[str, str] | None = None, health_path: str = "/health",
                  start_timeout_s: float = 600.0):  # fmt: skip
         self.command, self.port, self.log_path = command, port, Path(log_path)
-        self.env = {**os.environ, **(env or {})}
+        # A local server needs none of the user's keys; one it never gets cannot reach its log.
+        self.env = {**without_secrets(dict(os.environ)), **(env or {})}
         self.health_url = f"http://127.0.0.1:{port}{health_path}"
         self.start_timeout_s = start_timeout_s
         self.proc: subprocess.Popen | None = None

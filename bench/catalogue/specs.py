@@ -5,6 +5,7 @@ Unknown keys are rejected so a typo in a catalogue fails loudly instead of being
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -120,19 +121,21 @@ class Price(Spec):
         if isinstance(value, date):
             return value.isoformat()
         text = str(value)
-        for fmt in ("%Y-%m-%d", "%Y-%m"):
+        # strptime alone would take 2024-7-1; ISO 8601 wants two digits for month and day.
+        fmt = {7: "%Y-%m", 10: "%Y-%m-%d"}.get(len(text))
+        if fmt and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
             try:
                 datetime.strptime(text, fmt)
                 return text
             except ValueError:
-                continue
+                pass
         raise ValueError(f"as_of must be a date like 2024-07 or 2024-07-18, got '{text}'")
 
 
 class EngineOptions(Spec):
     """vLLM / llama.cpp engine settings; `--engine KEY=VALUE` overrides them for one run."""
 
-    max_model_len: int | None = Field(default=None, description="Default: context_length.")
+    max_model_len: int | None = Field(default=None, gt=0, description="Default: context_length.")
     tensor_parallel_size: int = Field(default=1, gt=0)
     gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1)
     enforce_eager: bool = Field(

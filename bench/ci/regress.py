@@ -9,7 +9,8 @@ A change counts as a regression only beyond noise:
 - cost figures: a relative change beyond a threshold (noisy machines need loose ones);
 - a cell that was ok and is now an error, is missing from the candidate, or shares fewer
   samples with the baseline than the baseline has (a truncated run), is a regression;
-- a candidate with no cells at all is an input error (exit 2), never a pass;
+- a candidate with no cells at all, or a baseline without an ok cell, is an input error
+  (exit 2), never a pass;
 - on different hardware (fingerprint differs) only accuracy is compared, with a warning.
 """
 
@@ -278,6 +279,11 @@ def compare(base: Snapshot, cand: Snapshot, thresholds: Thresholds) -> Compariso
     """Compare every cell present in the baseline with the candidate."""
     if not cand.cells:  # a crashed or empty run must not pass as "0 comparisons"
         raise UserError(f"candidate run has no results ({cand.source})")
+    if not any(c.status == "ok" for c in base.cells):  # nothing to hold the candidate to
+        raise UserError(
+            f"baseline has no ok cells to compare with ({base.source}); "
+            "record it from a run that finished: slm-bench baseline save RUN"
+        )
     same_hw = base.hardware_fingerprint == cand.hardware_fingerprint
     warnings = []
     if not same_hw:

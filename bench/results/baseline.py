@@ -158,5 +158,7 @@ def save_baseline(run: str | Path, out: Path) -> Path:
     from bench.results.store import open_run
 
     snap = snapshot_from_run(open_run(run))
+    if not any(c.status == "ok" for c in snap.cells):  # it would let every run pass the gate
+        raise UserError(f"{run} has no ok cells: nothing to hold later runs to; not saved")
     atomic_write_text(out, snap.model_dump_json(indent=1) + "\n")
     return out

@@ -31,6 +31,7 @@ from bench.results.records import (
     RunInfo,
     SampleResult,
 )
+from bench.run.redact import mask
 
 
 def now_iso() -> str:
@@ -44,7 +45,11 @@ def new_run_id() -> str:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and rename, so readers never see half a file."""
+    """Write via a temp file in the same folder and rename, so readers never see half a file.
+
+    Known secret values are masked first (bench.run.redact): in the model process, whatever
+    a server sends back, no API key reaches a record."""
+    text = mask(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -128,7 +133,7 @@ class RunStore:
         return self.inside("progress", f"{_name('model', model)}.json")
 
     def write_info(self, info: RunInfo) -> None:
-        write_record(self.root / "run.json", info)
+        write_record(self.inside("run.json"), info)
 
     def read_info(self) -> RunInfo:
         path = self.root / "run.json"

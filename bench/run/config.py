@@ -7,7 +7,7 @@ from run.json. Light on purpose (pydantic only) so the stored records can import
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -18,17 +18,23 @@ from bench.names import check_name
 MAX_LIMIT = 10_000_000
 """Largest --limit: beyond any task's size, far below what breaks lm-eval (islice's bound)."""
 
+MAX_SEED = 2**32 - 1
+"""numpy's seed range: lm-eval seeds numpy with it, and a larger one fails every cell."""
+
+Sizes = Annotated[list[Annotated[int, Field(gt=0)]], Field(min_length=1)]
+"""A non-empty list of positive token counts or batch sizes."""
+
 
 class PerfConfig(BaseModel):
     """What the scenario runs; the defaults fit a 2-core CPU in about two minutes a model."""
 
     model_config = ConfigDict(extra="forbid")
 
-    input_tokens: list[int] = Field(default=[128, 512, 2048], description="Prompt lengths.")
-    output_tokens: list[int] = Field(default=[64], description="Generated lengths.")
-    batch_sizes: list[int] = Field(default=[1, 4, 16], description="Throughput batch sizes.")
-    batch_input_tokens: int = Field(default=128, description="Prompt length in batches.")
-    batch_output_tokens: int = Field(default=32, description="Generated length in batches.")
+    input_tokens: Sizes = Field(default=[128, 512, 2048], description="Prompt lengths.")
+    output_tokens: Sizes = Field(default=[64], description="Generated lengths.")
+    batch_sizes: Sizes = Field(default=[1, 4, 16], description="Throughput batch sizes.")
+    batch_input_tokens: int = Field(default=128, gt=0, description="Prompt length in batches.")
+    batch_output_tokens: int = Field(default=32, gt=0, description="Generated length in batches.")
     repetitions: int = Field(default=3, ge=1, description="Measured runs per figure.")
     warmup: int = Field(default=1, ge=0, description="Unmeasured runs before them.")
     idle_seconds: float = Field(default=3.0, ge=0, description="Idle-power baseline window.")
@@ -84,7 +90,9 @@ class RunConfig(BaseModel):
     )
     tasks: list[str] = Field(description="Task names, ours or lm-eval's; duplicates dropped.")
     limit: int | None = Field(default=None, description="First N samples per task; None: all.")
-    seed: int = Field(default=1234, description="Random seed for lm-eval and the scenario.")
+    seed: int = Field(
+        default=1234, ge=0, le=MAX_SEED, description="Random seed for lm-eval and the scenario."
+    )
     country_iso_code: str = Field(
         default="DEU", description="ISO 3166 alpha-3 grid whose carbon intensity CO2 uses."
     )
@@ -148,9 +156,8 @@ class RunConfig(BaseModel):
         except ValidationError as exc:
             err = exc.errors()[0]
             msg = err["msg"].removeprefix("Value error, ")
-            raise UserError(
-                msg if err["type"] == "value_error" else f"{err['loc'][0]}: {msg}"
-            ) from exc
+            flag = "--" + str(err["loc"][0]).replace("_", "-")  # the option the user typed
+            raise UserError(msg if err["type"] == "value_error" else f"{flag}: {msg}") from exc
 
 
 DEFAULT_COUNTRY: str = RunConfig.model_fields["country_iso_code"].default

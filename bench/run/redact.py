@@ -1,10 +1,12 @@
-"""Keep secrets out of the model process's logs: scrub every log record and stream write.
+"""Keep secrets out of the model process's logs and records.
 
 Libraries log request details on errors (lm-eval logs aiohttp's `ClientResponseError`, whose
 repr carries the request headers, `Authorization: Bearer sk-…` included). Rather than chase
 each call site, the worker calls `install()` once at start-up: every log record (whatever
 logger or handler emits it) and every write to `sys.stdout` / `sys.stderr` — which go to
-`results/<run>/logs/<model>.log` — pass through `scrub()` first.
+`results/<run>/logs/<model>.log` — pass through `scrub()` first. The store passes every record
+it writes through `mask()` (the known key values only: a server that echoes the key into an
+answer must not get it into `samples/`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ def add_secrets(values: Iterable[str | None]) -> None:
     _secrets.update(v for v in values if v and len(v) >= MIN_SECRET_LEN)
 
 
+def without_secrets(env: dict[str, str]) -> dict[str, str]:
+    """`env` less every variable that looks like a key or token: for local servers, which
+    need none and cannot then log one."""
+    return {k: v for k, v in env.items() if not k.upper().endswith(SECRET_ENV_SUFFIXES)}
+
+
 def env_secrets(names: Iterable[str] = ()) -> list[str]:
     """Values of the named variables plus of any variable that looks like a key or token."""
     wanted = set(names)
@@ -47,15 +55,23 @@ def env_secrets(names: Iterable[str] = ()) -> list[str]:
     ]
 
 
-def scrub(text: str) -> str:
-    """`text` with every known secret and every auth header value replaced by `***`."""
-    if not isinstance(text, str) or not text:
+def mask(text: str) -> str:
+    """`text` with every known secret value replaced by `***` (no pattern guessing, so
+    records keep their data; a no-op in a process that registered no secrets)."""
+    if not _secrets or not isinstance(text, str):
         return text
     # Longest first, so a secret that contains another is masked whole.
     for secret in sorted(_secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)
-    return _HEADER.sub(lambda m: f"{m['name']}{m['sep']}{m['scheme'] or ''}{MASK}", text)
+    return text
+
+
+def scrub(text: str) -> str:
+    """`text` with every known secret and every auth header value replaced by `***`."""
+    if not isinstance(text, str) or not text:
+        return text
+    return _HEADER.sub(lambda m: f"{m['name']}{m['sep']}{m['scheme'] or ''}{MASK}", mask(text))
 
 
 class RedactFilter(logging.Filter):
