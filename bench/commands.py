@@ -57,12 +57,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         _note_duplicates("model", args.models)
         _note_duplicates("task", args.tasks)
         store, _ = start_run(config)
+    specs = store.read_info().model_specs  # as run, on resume too: not today's catalogue
     phases = {"checks and setup": time.perf_counter() - t0}
     print(
         f"run {store.run_id}: {len(config.models)} model(s) × {len(config.tasks)} task(s)"
         f"{f', limit {config.limit}' if config.limit else ''} → {store.root}"
     )
-    _print_precisions(config)
+    _print_precisions(specs)
 
     bar = tqdm(total=len(config.models) * len(config.tasks), unit="cell", dynamic_ncols=True)
 
@@ -142,13 +143,11 @@ def _note_duplicates(kind: str, names: list[str] | None) -> None:
         print(f"note: {kind}(s) given more than once run once: {', '.join(repeated)}")
 
 
-def _print_precisions(config) -> None:
+def _print_precisions(specs) -> None:
     """Say up front which precision each model runs in (`auto` depends on the machine)."""
     from bench.backends.precision import precision_lines
-    from bench.catalogue.specs import load_catalogue
 
-    catalogue = load_catalogue(config.catalogue)
-    for line in precision_lines(catalogue.get(name) for name in config.models):
+    for line in precision_lines(specs):
         print(line)
 
 

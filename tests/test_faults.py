@@ -352,6 +352,72 @@ def test_yaml_profiles_that_are_lists_are_one_line(tmp_path):
             load(path)
 
 
+HUB_ENTRY = """
+models:
+  - name: hub-local
+    family: fake
+    params_b: 0.1
+    backend: hf
+    source: {{kind: hub, repo_id: "{repo_id}"}}
+    context_length: 2048
+    chat: true
+"""
+
+
+@pytest.mark.parametrize(
+    ("repo_id", "expected"),
+    [
+        ("{tmp}/no-such-model", "looks like a local folder, but there is no folder at"),
+        ("./no-such-model", "looks like a local folder, but there is no folder at"),
+        ("bad id!!", "is neither a local folder nor a Hugging Face repo id"),
+    ],
+)
+def test_hub_repo_id_that_is_a_missing_path_is_one_line(cli, tmp_path, repo_id, expected):
+    catalogue = tmp_path / "hub.yaml"
+    catalogue.write_text(HUB_ENTRY.format(repo_id=repo_id.format(tmp=tmp_path)))
+    result = cli("run", "--models", "hub-local", "--catalogue", str(catalogue), "--tasks",
+                 "citizen_requests_de", "--results-dir", str(tmp_path / "r"))  # fmt: skip
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    _no_traceback(result)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_hub_repo_id_may_be_an_existing_local_folder(tmp_path):
+    from bench.catalogue.specs import load_catalogue
+    from bench.catalogue.weights import local_folder
+
+    (tmp_path / "saved").mkdir()
+    catalogue = tmp_path / "hub.yaml"
+    catalogue.write_text(HUB_ENTRY.format(repo_id=tmp_path / "saved"))
+    assert local_folder(load_catalogue(catalogue).get("hub-local")) == tmp_path / "saved"
+
+
+def test_resume_with_a_model_without_its_catalogue_entry_is_one_line(cli, run_copy):
+    info = json.loads((run_copy / "run.json").read_text())
+    info["models"] = [MODEL, "mystery-model"]  # run.json has no spec for it
+    (run_copy / "run.json").write_text(json.dumps(info))
+    result = cli("run", "--resume", str(run_copy), "--no-report")
+    assert result.returncode == 2, result.stderr
+    assert "names model(s) mystery-model without their catalogue entries" in result.stderr
+    _no_traceback(result)
+
+
+def test_resume_uses_the_runs_own_specs_not_todays_catalogue(cli, run_copy):
+    # The model is renamed throughout the run folder: today's catalogue does not know the
+    # name, yet resume works from the entry run.json recorded (every cell is done already).
+    info = json.loads((run_copy / "run.json").read_text())
+    info["models"] = ["renamed-smollm2"]
+    info["model_specs"][0]["name"] = "renamed-smollm2"
+    (run_copy / "run.json").write_text(json.dumps(info))
+    for folder in ("cells", "samples"):
+        (run_copy / folder / MODEL).rename(run_copy / folder / "renamed-smollm2")
+    (run_copy / "perf" / f"{MODEL}.json").rename(run_copy / "perf" / "renamed-smollm2.json")
+    result = cli("run", "--resume", str(run_copy), "--no-report")
+    assert result.returncode == 0, result.stderr
+    assert "precision renamed-smollm2" in result.stdout
+    _no_traceback(result)
+
+
 # --- validation that bites -----------------------------------------------------------------
 
 
