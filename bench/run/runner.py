@@ -66,7 +66,7 @@ def start_run(
     check_writable(config.results_dir)
     store = RunStore(config.results_dir / new_run_id())
     apis = [s for s in load_catalogue(config.catalogue).models if not s.local and s.price]
-    store.write_info(
+    store.create(
         RunInfo(
             run_id=store.run_id,
             started_at=now_iso(),
@@ -100,7 +100,7 @@ def resume_run(run_dir: Path) -> tuple[RunStore, RunConfig]:
     check_tasks(config.tasks)
     for spec in info.model_specs:
         check_available(spec)
-    check_writable(store.root)
+    check_writable(store.root, store.cell_bytes())  # a real write: a full disk fails here
     return store, config
 
 
