@@ -270,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except UserError as exc:
-        print(f"slm-bench: error: {exc}", file=sys.stderr)
+        interrupted = exc.exit_code == 130  # Ctrl-C during a run (bench.run.stopping)
+        print(f"slm-bench: {'' if interrupted else 'error: '}{exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(

@@ -17,6 +17,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bench.run.config import RunConfig
     from bench.run.executors import get_executor
     from bench.run.runner import resume_run, run_matrix, start_run
+    from bench.run.stopping import stopping_cleanly
 
     t0 = time.perf_counter()
     executor = get_executor(args.executor, args.ray_address, args.pack)
@@ -58,12 +59,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         _note_duplicates("model", args.models)
         _note_duplicates("task", args.tasks)
         store, _ = start_run(config)
+    specs = store.read_info().model_specs  # as run, on resume too: not today's catalogue
     phases = {"checks and setup": time.perf_counter() - t0}
     print(
         f"run {store.run_id}: {len(config.models)} model(s) × {len(config.tasks)} task(s)"
         f"{f', limit {config.limit}' if config.limit else ''} → {store.root}"
     )
-    _print_precisions(config)
+    _print_precisions(specs)
 
     bar = tqdm(total=len(config.models) * len(config.tasks), unit="cell", dynamic_ncols=True)
 
@@ -79,28 +81,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bench.run.progress import Watcher, progress_shower
 
     show = progress_shower(bar, interactive=sys.stderr.isatty())
-    try:
-        with Watcher(store.root / "progress", show):
-            outcome = run_matrix(store, config, progress=on_cell, executor=executor)
-    finally:
-        bar.close()
-    phases.update(outcome.phase_seconds)
-    if not args.no_report:
-        from bench.analysis.requirements import load_requirements, with_reference
-
-        requirements = with_reference(load_requirements(None), config.reference)
-        t1 = time.perf_counter()
-        path, path_de = write_reports(
-            store.root, args.reports_dir / store.run_id, ["en", "de"], requirements
-        )
-        phases["report"] = time.perf_counter() - t1
-    print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
-    info = store.read_info()  # keep them with the run: where the time went, per machine
-    info.phase_seconds = {
-        **(info.phase_seconds or {}),
-        **{k: round(v, 1) for k, v in phases.items()},
-    }
-    store.write_info(info)
+    with stopping_cleanly(store):  # disk full or Ctrl-C: one line with the resume command
+        try:
+            with Watcher(store.root / "progress", show):
+                outcome = run_matrix(store, config, progress=on_cell, executor=executor)
+        finally:
+            bar.close()
+        phases.update(outcome.phase_seconds)
+        paths: list[Path] = []
+        if not args.no_report:
+            paths, phases["report"] = _run_report(store, config, args.reports_dir)
+        print("phase timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
+        info = store.read_info()  # keep them with the run: where the time went, per machine
+        info.phase_seconds = {
+            **(info.phase_seconds or {}),
+            **{k: round(v, 1) for k, v in phases.items()},
+        }
+        store.write_info(info)
     for perf in store.perf_results():
         detail = perf.error or f"{len(perf.measurements)} measurements"
         print(f"performance scenario {perf.model}: {perf.status} ({detail})")
@@ -111,8 +108,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     for cell in failed:
         print(f"error: {cell.model} × {cell.task}: {cell.error}", file=sys.stderr)
     print(f"results: {store.root}")
-    if not args.no_report:
-        print(f"report: {path} (Deutsch: {path_de})")
+    if paths:
+        print(f"report: {paths[0]} (Deutsch: {paths[1]})")
     if failed:
         print(
             f"{len(failed)} of {len(outcome.cells)} cells failed; "
@@ -120,6 +117,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _run_report(store, config, reports_dir: Path) -> tuple[list[Path], float]:
+    """Write the run's English and German reports; their paths and the seconds it took."""
+    from bench.analysis.requirements import load_requirements, with_reference
+
+    requirements = with_reference(load_requirements(None), config.reference)
+    t1 = time.perf_counter()
+    paths = write_reports(store.root, reports_dir / store.run_id, ["en", "de"], requirements)
+    return paths, time.perf_counter() - t1
 
 
 RUN_FLAGS = {"models": "--models", "tasks": "--tasks", "suite": "--suite", "limit": "--limit",
@@ -149,13 +156,11 @@ def _note_duplicates(kind: str, names: list[str] | None) -> None:
         print(f"note: {kind}(s) given more than once run once: {', '.join(repeated)}")
 
 
-def _print_precisions(config) -> None:
+def _print_precisions(specs) -> None:
     """Say up front which precision each model runs in (`auto` depends on the machine)."""
     from bench.backends.precision import precision_lines
-    from bench.catalogue.specs import load_catalogue
 
-    catalogue = load_catalogue(config.catalogue)
-    for line in precision_lines(catalogue.get(name) for name in config.models):
+    for line in precision_lines(specs):
         print(line)
 
 

@@ -1,13 +1,14 @@
 """A stand-in OpenAI-compatible server for injecting faults (not for accuracy).
 
     python tests/fake_openai_server.py PORT [--key K] [--fail-first N] [--status S]
-        [--delay SECONDS] [--child] [--die-on-start] [--echo-auth]
+        [--delay SECONDS] [--slow SECONDS] [--child] [--die-on-start] [--echo-auth]
 
 Answers /health, /v1/models and /v1/chat/completions (always the text "Abfall", with usage;
 with --echo-auth the request's Authorization header instead, as a careless proxy might).
 It demands `Authorization: Bearer K` when --key is given (401 otherwise), answers the first N
 completion requests with HTTP S (default 429) — after sleeping --delay seconds, so that
-a client timeout fires first — prints one line per completion request (to count attempts),
+a client timeout fires first — sleeps --slow seconds before every good answer (so a test
+can act mid-run), prints one line per completion request (to count attempts),
 and with --child starts a sleeping helper
 process so that tests can check the whole process group is stopped.
 """
@@ -30,6 +31,7 @@ def main() -> None:
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--status", type=int, default=429)
     ap.add_argument("--delay", type=float, default=0.0)
+    ap.add_argument("--slow", type=float, default=0.0)
     ap.add_argument("--child", action="store_true")
     ap.add_argument("--die-on-start", action="store_true")
     ap.add_argument("--echo-auth", action="store_true")
@@ -85,6 +87,7 @@ def main() -> None:
                 time.sleep(args.delay)
                 self._send(args.status, {"error": {"message": "injected failure"}})
                 return
+            time.sleep(args.slow)
             text = self.headers.get("Authorization", "") if args.echo_auth else "Abfall"
             self._send(200, {
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},

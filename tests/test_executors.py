@@ -35,7 +35,7 @@ def _store(tmp_path, perf=None) -> tuple[RunStore, RunConfig]:
                        perf=perf)  # fmt: skip
     catalogue = load_catalogue(None)
     store = RunStore(tmp_path / "20260101-000000-abcd")
-    store.write_info(
+    store.create(
         RunInfo(
             run_id=store.run_id, started_at="t", command=["x"], config=config,
             model_specs=[catalogue.get(SMALL), catalogue.get(GEMMA)], git_sha=None,

@@ -94,10 +94,13 @@ def test_job_carries_the_run_config(tmp_path):
 
 
 def _write_run(root, config):
+    from bench.catalogue.specs import load_catalogue
+
     store = RunStore(root)
-    store.write_info(RunInfo(run_id=root.name, started_at="t", command=["x"], config=config,
-                             git_sha=None, package_versions={},
-                             hardware=HardwareInfo(**HARDWARE)))  # fmt: skip
+    specs = [load_catalogue().get(name) for name in config.models]  # as start_run records
+    store.create(RunInfo(run_id=root.name, started_at="t", command=["x"], config=config,
+                         model_specs=specs, git_sha=None, package_versions={},
+                         hardware=HardwareInfo(**HARDWARE)))  # fmt: skip
     return store
 
 

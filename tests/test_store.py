@@ -39,7 +39,7 @@ def _info(run_id="r1"):
 
 def test_cell_round_trip(tmp_path):
     store = RunStore(tmp_path / "r1")
-    store.write_info(_info())
+    store.create(_info())
     cell = CellResult(
         run_id="r1",
         model="m",
@@ -66,7 +66,7 @@ def test_atomic_write_leaves_no_temp_files(tmp_path):
 
 def test_future_schema_version_is_refused_in_one_line(tmp_path):
     store = RunStore(tmp_path / "r1")
-    store.write_info(_info())
+    store.create(_info())
     data = json.loads((tmp_path / "r1" / "run.json").read_text())
     data["schema_version"] = 99
     (tmp_path / "r1" / "run.json").write_text(json.dumps(data))

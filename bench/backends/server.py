@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.errors import UserError
+from bench.logtail import log_tail
 from bench.run.redact import without_secrets
 
 PR_SET_PDEATHSIG = 1
@@ -36,15 +37,6 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
     # Not Linux: no such call; the parent's `finally` and SIGTERM handler still stop it.
     with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def log_tail(path: Path, lines: int = 3) -> str:
-    """The last non-empty lines of a log, joined on one line."""
-    try:
-        text = [ln.strip() for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
-    except OSError:
-        return ""
-    return " | ".join(text[-lines:])
 
 
 class ManagedServer:
@@ -78,7 +70,7 @@ class ManagedServer:
                 if self.proc.poll() is not None:
                     raise UserError(
                         f"model server exited with code {self.proc.returncode} while starting: "
-                        f"{log_tail(self.log_path)} (log: {self.log_path})"
+                        f"{log_tail(self.log_path, 3)} (log: {self.log_path})"
                     )
                 if self.healthy():
                     return self

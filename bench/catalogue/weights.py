@@ -77,20 +77,43 @@ def local_folder(spec: ModelSpec) -> Path:
 
 
 def hub_snapshot(spec: ModelSpec) -> Path:
-    """The cached snapshot folder of a hub model; never downloads (that could hang offline)."""
+    """The cached snapshot folder of a hub model; never downloads (that could hang offline).
+
+    A `repo_id` that is a local folder (a saved `from_pretrained` folder) is used as is; one
+    that looks like a path but is missing, or is no valid hub id, is one line, not
+    huggingface_hub's HFValidationError traceback.
+    """
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 
     src = spec.source
     assert isinstance(src, HubSource)
+    local = Path(src.repo_id).expanduser()
+    if local.is_dir():
+        return local
+    if _looks_like_path(src.repo_id):
+        raise UserError(
+            f"model '{spec.name}': repo_id {src.repo_id} looks like a local folder, but "
+            f"there is no folder at {local.resolve()}; fix the path in the catalogue"
+        )
     try:
         path = snapshot_download(src.repo_id, revision=src.revision, local_files_only=True)
+    except HFValidationError as exc:
+        raise UserError(
+            f"model '{spec.name}': repo_id '{src.repo_id}' is neither a local folder nor a "
+            "Hugging Face repo id (namespace/name)"
+        ) from exc
     except (LocalEntryNotFoundError, FileNotFoundError, OSError) as exc:
         raise UserError(
             f"model '{spec.name}' ({src.repo_id}) is not in the local Hugging Face cache; "
             f"fetch it on a machine with access: huggingface-cli download {src.repo_id}"
         ) from exc
     return Path(path)
+
+
+def _looks_like_path(repo_id: str) -> bool:
+    """A repo_id written as a file-system path (`/x`, `./x`, `~/x`, `..`), not `org/name`."""
+    return repo_id.startswith(("/", ".", "~")) or repo_id.count("/") > 1
 
 
 def _gguf_path(src: EmbeddedSource, workdir: Path) -> Path:

@@ -348,7 +348,10 @@ class RunInfo(Record):
     git_sha: str | None
     package_versions: dict[str, str]
     hardware: HardwareInfo
-    status: Literal["running", "ok", "failed"] = "running"
+    status: Literal["running", "ok", "failed", "interrupted"] = Field(
+        default="running",
+        description="'interrupted': stopped by Ctrl-C or a failed write; --resume continues it.",
+    )
     phase_seconds: dict[str, float] | None = Field(
         default=None,
         description="Wall seconds per phase of the command (setup, each model's process with "

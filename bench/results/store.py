@@ -12,9 +12,7 @@ Layout of a run folder:
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +29,29 @@ from bench.results.records import (
     RunInfo,
     SampleResult,
 )
-from bench.run.redact import mask
+from bench.results.writes import (
+    PROBE_BYTES,
+    RunFolderGone,
+    WriteFailed,
+    atomic_write_text,
+    check_output_file,
+    check_writable,
+    make_folders,
+    write_record,
+)
+
+__all__ = [
+    "RunFolderGone",
+    "RunStore",
+    "WriteFailed",
+    "atomic_write_text",
+    "check_output_file",
+    "check_writable",
+    "new_run_id",
+    "now_iso",
+    "open_run",
+    "write_record",
+]
 
 
 def now_iso() -> str:
@@ -42,60 +62,6 @@ def now_iso() -> str:
 def new_run_id() -> str:
     """Sortable, unique run id: UTC timestamp plus 4 random hex digits."""
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and rename, so readers never see half a file.
-
-    Known secret values are masked first (bench.run.redact): in the model process, whatever
-    a server sends back, no API key reaches a record."""
-    text = mask(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_record(path: Path, record: BaseModel) -> None:
-    """Atomically write one record as indented JSON."""
-    atomic_write_text(path, record.model_dump_json(indent=2) + "\n")
-
-
-def check_writable(folder: Path) -> None:
-    """Fail early, before any model loads, if results cannot be written to `folder`."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-probe.")
-        os.close(fd)
-        Path(probe).unlink()
-    except OSError as exc:
-        raise UserError(f"cannot write results to {folder}: {exc.strerror or exc}") from exc
-
-
-def check_output_file(path: Path | None, what: str = "output") -> None:
-    """Fail early, before any work, if a file cannot be written at `path` (a folder there,
-    a file where a folder should be, no permission, a read-only file system)."""
-    if path is None:
-        return
-    path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{what} {path} is a folder; give a file name")
-    parent = path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise UserError(f"cannot write {what} {path}: {parent} is a file, not a folder")
-    try:  # a real write: permission bits do not tell about /proc or read-only mounts
-        fd, probe = tempfile.mkstemp(dir=parent, prefix=".write-probe.")
-        os.close(fd)
-        Path(probe).unlink()
-    except OSError as exc:
-        raise UserError(f"cannot write {what} {path}: {exc.strerror or exc}") from exc
 
 
 class RunStore:
@@ -132,8 +98,22 @@ class RunStore:
         """Where the model process says what it is doing now (removed when it ends)."""
         return self.inside("progress", f"{_name('model', model)}.json")
 
+    def create(self, info: RunInfo) -> None:
+        """Make the run folder and write its run.json: the only write that creates the folder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.write_info(info)
+
     def write_info(self, info: RunInfo) -> None:
-        write_record(self.inside("run.json"), info)
+        write_record(self.inside("run.json"), info, self.root)
+
+    def folder_for(self, path: Path) -> Path:
+        """`path`, with its folder made inside the run folder (which is never recreated)."""
+        make_folders(path.parent, self.root)
+        return path
+
+    def write(self, path: Path, text: str) -> None:
+        """Write a file inside the run folder atomically; a vanished folder is not recreated."""
+        atomic_write_text(path, text, self.root)
 
     def read_info(self) -> RunInfo:
         path = self.root / "run.json"
@@ -145,8 +125,8 @@ class RunStore:
         """Write the samples first, then the cell: a cell file means its samples are complete."""
         if samples is not None:
             lines = "".join(s.model_dump_json() + "\n" for s in samples)
-            atomic_write_text(self.samples_path(cell.model, cell.task), lines)
-        write_record(self.cell_path(cell.model, cell.task), cell)
+            self.write(self.samples_path(cell.model, cell.task), lines)
+        write_record(self.cell_path(cell.model, cell.task), cell, self.root)
 
     def read_cell(self, model: str, task: str) -> CellResult | None:
         path = self.cell_path(model, task)
@@ -160,7 +140,7 @@ class RunStore:
         return self.inside("perf", f"{_name('model', model)}.json")
 
     def write_perf(self, result: PerfResult) -> None:
-        write_record(self.perf_path(result.model), result)
+        write_record(self.perf_path(result.model), result, self.root)
 
     def read_perf(self, model: str) -> PerfResult | None:
         path = self.perf_path(model)
@@ -178,7 +158,7 @@ class RunStore:
         return self.inside("load", _name("model", model), _name("task", task))
 
     def write_load(self, result: LoadResult) -> None:
-        write_record(self.load_path(result.model, result.task), result)
+        write_record(self.load_path(result.model, result.task), result, self.root)
 
     def read_load(self, model: str, task: str) -> LoadResult | None:
         path = self.load_path(model, task)
@@ -193,6 +173,15 @@ class RunStore:
         if not path.exists():
             return []
         return read_lines(path, SampleResult)
+
+    def cell_bytes(self) -> int:
+        """About what one cell takes on disk: the largest cell with its samples (at least a
+        typical cell's size, so a nearly full disk does not pass on a tiny write)."""
+        sizes = [
+            p.stat().st_size + _size(self.root / "samples" / p.parent.name / f"{p.stem}.jsonl")
+            for p in self.root.glob("cells/*/*.json")
+        ]
+        return max([*sizes, PROBE_BYTES])
 
     def reusable_cell(self, model: str, task: str) -> CellResult | None:
         """The cell for `--resume`: None when it must be (re)done. Unreadable records are
@@ -217,6 +206,10 @@ class RunStore:
             moved = move_aside(exc.path)
             print(f"note: {exc.path} is unreadable; moved to {moved.name}, redoing the scenario")
             return None
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 def _name(kind: str, name: str) -> str:

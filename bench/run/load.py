@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from bench.errors import UserError
 from bench.meters import EnergyMeter
 from bench.results.records import LoadStep, Measurement, Metric, Phase, find
+from bench.results.writes import make_folders
 from bench.run.config import LoadConfig
 from bench.run.load_prompts import LoadPrompts, write_dataset
 from bench.run.perf import summarise
@@ -155,7 +156,7 @@ class Sweep:
     def step(self, name: str, sweep: int, count: int, rate: float | None,
              max_concurrency: int | None = None) -> LoadStep:  # fmt: skip
         """Send `count` requests at `rate` (None: all at once, up to `max_concurrency`)."""
-        self.rows_dir.mkdir(parents=True, exist_ok=True)
+        make_folders(self.rows_dir, self.run_root)  # never recreates a vanished run folder
         dataset = self.rows_dir / f"{name}.prompts.jsonl"
         out = self.rows_dir / f"{name}.tool.json"
         doc_ids = write_dataset(dataset, self.prompts, count)

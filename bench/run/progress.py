@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.errors import UserError
 from bench.results.store import atomic_write_text
 
 
@@ -91,7 +92,7 @@ class Reporter:
             self.poll(self.status)
         if self.path.parent.parent.is_dir():
             # Progress is a convenience: it never fails the run (a full disk, say).
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, UserError):
                 write_status(self.path, self.status)
 
     def _loop(self) -> None:
@@ -109,7 +110,8 @@ def read_status(path: Path) -> Status | None:
 
 def write_status(path: Path, status: Status) -> None:
     """Write `status` to `path` atomically (the driver of a cluster run relays node statuses)."""
-    atomic_write_text(Path(path), json.dumps(asdict(status)))
+    path = Path(path)  # …/<run>/progress/<model>.json: the run folder is never recreated
+    atomic_write_text(path, json.dumps(asdict(status)), root=path.parent.parent)
 
 
 def read_statuses(folder: Path, max_age: float = 30.0) -> list[Status]:

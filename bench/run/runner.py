@@ -15,6 +15,7 @@ from pathlib import Path
 from bench.backends import check_backend
 from bench.catalogue.specs import ModelSpec, engine_overrides, load_catalogue
 from bench.catalogue.weights import check_available
+from bench.errors import UserError
 from bench.meters.energy import check_country
 from bench.results.records import CellResult, RunInfo
 from bench.results.store import (
@@ -66,7 +67,7 @@ def start_run(
     check_writable(config.results_dir)
     store = RunStore(config.results_dir / new_run_id())
     apis = [s for s in load_catalogue(config.catalogue).models if not s.local and s.price]
-    store.write_info(
+    store.create(
         RunInfo(
             run_id=store.run_id,
             started_at=now_iso(),
@@ -89,10 +90,18 @@ def resume_run(run_dir: Path) -> tuple[RunStore, RunConfig]:
     info = store.read_info()
     # The folder may have moved since: its results folder is where it is now.
     config = info.config.model_copy(update={"results_dir": store.root.parent})
+    # The run's own catalogue entries are used, not today's catalogue (which may have lost
+    # the model); a model without one cannot be run again.
+    known = {s.name for s in info.model_specs}
+    if missing := [m for m in config.models if m not in known]:
+        raise UserError(
+            f"{store.root / 'run.json'} names model(s) {', '.join(missing)} without their "
+            "catalogue entries (model_specs); start a new run with slm-bench run --models …"
+        )
     check_tasks(config.tasks)
     for spec in info.model_specs:
         check_available(spec)
-    check_writable(store.root)
+    check_writable(store.root, store.cell_bytes())  # a real write: a full disk fails here
     return store, config
 
 

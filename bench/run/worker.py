@@ -24,11 +24,16 @@ from bench.catalogue.weights import local_folder
 from bench.errors import UserError
 from bench.meters import EnergyMeter, GpuMeter, PeakRSSMeter, WallTimer, current_rss_mib
 from bench.results.records import CellResult, LoadResult, Measurement, Metric, PerfResult, Phase
-from bench.results.store import RunStore, now_iso
+from bench.results.store import RunStore, WriteFailed, now_iso
 from bench.run import redact
 from bench.run.config import PerfConfig, RunConfig
 from bench.run.progress import Reporter, Status
 from bench.taskkit.registry import task_manager
+
+WRITE_FAILED_EXIT = 75
+"""Exit code of a model process that stopped because a result file could not be written."""
+STOPPED = "[slm-bench] stopped:"
+"""Start of the log line that says why (the runner shows the rest)."""
 
 
 class Job(BaseModel):
@@ -346,6 +351,8 @@ def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement], status: S
             print(f"[slm-bench] {task}: {cell.metric().name}={cell.metric().value:.4f}", flush=True)
             swept = store.read_load(loaded.spec.name, task)
             failed += 1 if swept is not None and swept.status == "error" else 0
+        except WriteFailed:  # a full disk or a vanished run folder: every write would fail
+            raise
         except Exception as exc:  # noqa: BLE001 - one task's failure must not stop the rest
             if isinstance(exc, UnsupportedTask):  # not this backend's kind of task
                 store.write_cell(error_cell(job, task, str(exc), status="skipped"))
@@ -419,7 +426,11 @@ def main(argv: list[str] | None = None) -> int:
     job = Job.model_validate_json(Path(args[0]).read_text())
     redact.install([getattr(job.model.source, "api_key_env", None) or ""])
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    return run_job(job)
+    try:
+        return run_job(job)
+    except WriteFailed as exc:  # the runner reads this line and stops the run with it
+        print(f"{STOPPED} {exc}", flush=True)
+        return WRITE_FAILED_EXIT
 
 
 if __name__ == "__main__":

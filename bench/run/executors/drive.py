@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 
 from bench.results.records import CellResult, NodeInfo, PerfResult, SampleResult
 from bench.results.store import RunStore, now_iso
+from bench.results.writes import failed_write
 from bench.run.config import RunConfig
 from bench.run.executors import OnCell, Unit
 from bench.run.progress import Status, write_status
@@ -137,11 +138,13 @@ def receive(
     elif kind == "log":
         # The model's name is the log's; the payload says which through the cell or perf
         # records, so the log carries it too.
-        log = store.log_path(payload["model"])
-        log.parent.mkdir(parents=True, exist_ok=True)
+        log = store.folder_for(store.log_path(payload["model"]))
         host = node.hostname if node else "?"
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"[slm-bench] --- output on node {host} ---\n{payload['text']}")
+        try:
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"[slm-bench] --- output on node {host} ---\n{payload['text']}")
+        except OSError as exc:
+            raise failed_write(log, exc) from exc
 
 
 def record_failure(

@@ -1,24 +1,30 @@
 """The local executor: one fresh model process per unit, on this machine, one after the other.
 
 The runner follows the process through the cell files it writes. A cell that never got
-written (the process crashed or was killed) is recorded as an error with the end of the
-model's log. The Ray executor runs the same `iter_worker` on a node, into a temporary folder.
+written (the process crashed or was killed) is recorded as an error with the exit code or
+signal and the last meaningful line of the model's log. A process that could not write (disk
+full) or whose run folder vanished stops the run instead: its missing cells are redone on
+resume. The Ray executor runs the same `iter_worker` on a node, into a temporary folder.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+from bench.logtail import log_lines, log_tail
 from bench.results.records import CellResult
-from bench.results.store import RunStore, write_record
+from bench.results.store import RunStore, WriteFailed, write_record
+from bench.results.writes import folder_gone
 from bench.run.config import RunConfig
 from bench.run.executors import OnCell, Unit
 from bench.run.progress import Status, read_status
-from bench.run.worker import Job, error_cell
+from bench.run.worker import STOPPED, WRITE_FAILED_EXIT, Job, error_cell
 
 
 def child_env() -> dict[str, str]:
@@ -32,13 +38,31 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def tail(path, lines: int = 1) -> str:
-    """The last non-empty `lines` of a text file, joined by ' | ' ('' when unreadable)."""
-    try:
-        text = [ln for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
-    except OSError:
-        return ""
-    return " | ".join(text[-lines:])
+def exit_reason(returncode: int, log: Path, start: int = 0) -> str:
+    """Why a model process ended without writing all its cells: its exit code or the signal
+    that killed it, and its last meaningful log line (from byte `start`; no progress bars)."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "unknown signal"
+        how = f"model process killed by signal {-returncode} ({name})"
+        if -returncode == signal.SIGKILL:
+            how += ", e.g. by the out-of-memory killer"
+    else:
+        how = f"model process exited with code {returncode}"
+    last = log_tail(log, 1, start)
+    return f"{how}; last output: {last}" if last else f"{how} (no output)"
+
+
+def stop_reason(store: RunStore, log: Path, start: int) -> WriteFailed:
+    """The error of a model process that stopped because it could not write (its log says)."""
+    if not store.root.is_dir():
+        return folder_gone(store.root)
+    said = [ln.split(STOPPED, 1)[1].strip() for ln in log_lines(log, start) if STOPPED in ln]
+    if not said:
+        return WriteFailed("the model process could not write its results; see its log " + str(log))
+    return WriteFailed(said[-1], full=said[-1].startswith("disk full"))
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -60,13 +84,13 @@ def iter_worker(store: RunStore, job: Job, die_with_parent: bool = False,
     (Ctrl-C, cancellation) terminates the process, which stops any server it started.
     """
     job_path = store.job_path(job.model.name)
-    write_record(job_path, job)
+    write_record(job_path, job, store.root)
     for task in job.tasks:
         # A resumed run re-runs failed cells: drop the stale record first, or the
         # progress poll below would report the old failure as this run's outcome.
         store.cell_path(job.model.name, task).unlink(missing_ok=True)
-    log = store.log_path(job.model.name)
-    log.parent.mkdir(parents=True, exist_ok=True)
+    log = store.folder_for(store.log_path(job.model.name))
+    start = log.stat().st_size if log.exists() else 0  # this process's output begins here
     seen: set[str] = set()
 
     def landed() -> list[CellResult]:
@@ -86,6 +110,8 @@ def iter_worker(store: RunStore, job: Job, die_with_parent: bool = False,
         last = None
         try:
             while proc.poll() is None:
+                if not store.root.is_dir():  # deleted under us: stop now, recreate nothing
+                    raise folder_gone(store.root)
                 yield from landed()
                 if statuses and (now := read_status(store.progress_path(job.model.name))) != last:
                     last = now
@@ -99,11 +125,12 @@ def iter_worker(store: RunStore, job: Job, die_with_parent: bool = False,
                     proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+    if proc.returncode == WRITE_FAILED_EXIT or not store.root.is_dir():
+        raise stop_reason(store, log, start)  # cells it could not write are redone on resume
     yield from landed()
     for task in job.tasks:
         if task not in seen:
-            why = tail(log) or "no output"
-            cell = error_cell(job, task, f"model process exited with code {proc.returncode}: {why}")
+            cell = error_cell(job, task, exit_reason(proc.returncode, log, start))
             store.write_cell(cell)
             seen.add(task)
             yield cell

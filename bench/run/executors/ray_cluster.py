@@ -66,6 +66,7 @@ def unit_on_node(job_json: str) -> Iterator[dict]:
     tmp = Path(tempfile.mkdtemp(prefix="slm-bench-unit-"))
     try:
         store = RunStore(tmp / job.run_dir)  # the job's run_dir holds the run id
+        store.root.mkdir(parents=True)  # the store never creates a run folder by itself
         job = job.model_copy(update={"run_dir": str(store.root)})
         name = job.model.name
         node = node_info()
