@@ -136,3 +136,30 @@ def test_money_section_and_verdict_cost_rest_on_capacity_where_a_sweep_ran(run):
     (row,) = ctx.load["rows"]
     assert row["per_1k"] == f"{cost_at_capacity(2.5, 130.0, COSTS).per_1k:.4f}"
     assert ctx.money != before.money
+
+
+def test_the_concurrency_sweep_is_shown_level_by_level_from_the_serial_pass():
+    levels = [
+        step(0, None, 2.1, 0.6, None, max_concurrency=2),
+        step(0, None, 2.2, 1.4, None, max_concurrency=4, saturated="achieved …"),
+    ]
+    (row,) = load_view([load_result(sweep(0), concurrency_steps=levels)], COSTS,
+                       lambda t: None)["rows"]  # fmt: skip
+    assert row["concurrency"] == ("1: 1.2/s, p95 0.4 s · 2: 2.1/s, p95 0.6 s · "
+                                  "4: 2.2/s, p95 1.4 s (saturated)")  # fmt: skip
+    # the rate sweep alone still sets the capacity and the curve
+    assert row["capacity"] == "2.5"
+    (without,) = load_view([load_result(sweep(0))], COSTS, lambda t: None)["rows"]
+    assert without["concurrency"] == "–"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_report_renders_the_capacity_table_with_its_concurrency_column(run, tmp_path, lang):
+    from bench.report.render import write_report
+
+    levels = [step(0, None, 2.1, 0.6, None, max_concurrency=2)]
+    run.write_load(load_result(sweep(0), concurrency_steps=levels))
+    run.write_load(load_result([], status="error", task="other", error="server gone"))
+    html = write_report(run.root, tmp_path / "r.html", lang, FLOOR).read_text(encoding="utf-8")
+    assert 'id="capacity"' in html and "2: 2.1/s, p95 0.6 s" in html
+    assert 'colspan="8">error: server gone' in html
