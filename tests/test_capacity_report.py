@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.analysis import figures as fig
 from bench.analysis.capacity import cost_at_capacity
 from bench.analysis.requirements import CostProfile, Requirement, RequirementsProfile
+from bench.analysis.table import summary, tidy
+from bench.analysis.verdicts import build
 from bench.report.perf_view import load_view
 from bench.report.render import build_context
 from bench.results.records import LoadAccuracy, LoadResult, LoadStep, Measurement, Metric, Phase
@@ -163,3 +166,19 @@ def test_the_report_renders_the_capacity_table_with_its_concurrency_column(run, 
     html = write_report(run.root, tmp_path / "r.html", lang, FLOOR).read_text(encoding="utf-8")
     assert 'id="capacity"' in html and "2: 2.1/s, p95 0.6 s" in html
     assert 'colspan="8">error: server gone' in html
+
+
+def test_the_verdicts_cost_rests_on_capacity_and_names_its_basis(run):
+    def verdict(store):
+        ctx = build_context(store, "en", FLOOR, COSTS)
+        (row,) = [r for r in ctx.summary if r["task"] == TASK]
+        return next(w for w in row["why"] if "per 1,000 requests" in w)
+
+    assert verdict(run).endswith("(cost basis: batched: lm-eval's model time per sample)")
+    run.write_load(load_result(sweep(0)))
+    assert "(cost basis: load sweep: capacity 2.5 requests/s" in verdict(run)
+    decisions = build(run, fig.with_derived(summary(tidy(run))), FLOOR, COSTS)
+    (cand,) = decisions.candidates[TASK]
+    # the cost the verdict orders candidates by is the request's cost at capacity
+    assert cand.cost_per_1k == pytest.approx(cost_at_capacity(2.5, 130.0, COSTS).per_1k)
+    assert cand.cost_basis.startswith("load sweep")
