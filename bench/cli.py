@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="per generative task, a load sweep with vLLM's `vllm bench serve`: the task's "
-        "prompts at rising Poisson rates until saturation; capacity at the latency SLO "
+        "prompts at rising Poisson rates, then at rising concurrency, until saturation; "
+        "capacity at the latency SLO "
         "(server backends: @vllm-server)",
     )
     run.add_argument(

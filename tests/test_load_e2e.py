@@ -25,9 +25,9 @@ MODEL = "smollm2-135m-instruct@vllm-server"
 TASK = "citizen_requests_gen_en"
 SLO_S = 3.0
 # Rates far past what a 2-core CPU serves (about 1 request/s), so saturation shows quickly:
-# at 16/s the queue makes p95 exceed 3 × the serial p95.
+# at 16/s the queue makes p95 exceed 3 × the serial p95. One concurrency level (2) beside.
 SWEEP = f"slo_s: {SLO_S}\nrates: [1, 4, 16]\nseconds_per_step: 3\nmin_requests: 6\n" \
-        "serial_requests: 4\nmax_p95_factor: 3\n"  # fmt: skip
+        "serial_requests: 4\nmax_p95_factor: 3\nconcurrencies: [2]\n"  # fmt: skip
 
 
 def test_a_short_sweep_finds_saturation_and_keeps_consistent_rows(tmp_path):
@@ -49,7 +49,9 @@ def test_a_short_sweep_finds_saturation_and_keeps_consistent_rows(tmp_path):
     assert offered == sorted(offered) and len(set(offered)) == len(offered)
     assert load.steps[-1].saturated, "no saturation point detected"
     assert all(s.saturated is None for s in load.steps[:-1])
-    for step in [load.serial, *load.steps]:
+    (level,) = load.concurrency_steps
+    assert level.offered_rps is None and level.max_concurrency == 2
+    for step in [load.serial, *load.steps, level]:
         rows = [json.loads(line) for line in (store.root / step.rows_file).read_text().splitlines()]
         assert len(rows) == step.requests and sum(r["ok"] for r in rows) == step.completed
         # the tool's goodput (requests/s within the SLO) agrees with the stored latencies
@@ -59,5 +61,5 @@ def test_a_short_sweep_finds_saturation_and_keeps_consistent_rows(tmp_path):
         assert e2e.n == step.completed
         assert step.accuracy is not None and step.accuracy.paired_n > 0
     assert load.serial.accuracy.reference == "lm-eval"
-    assert {s.accuracy.reference for s in load.steps} == {"serial"}
+    assert {s.accuracy.reference for s in [*load.steps, level]} == {"serial"}
     assert Path(store.root / load.serial.rows_file).parent == store.load_rows_dir(MODEL, TASK)

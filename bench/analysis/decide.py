@@ -69,6 +69,9 @@ class Candidate:
     memory_mib: float | None = None
     energy_wh_per_1k: float | None = None
     cost_per_1k: float | None = None
+    cost_basis: str | None = None
+    """What `cost_per_1k` rests on, in words: a load sweep's capacity, lm-eval's batched time
+    per sample, or an API price (the cost ordering may mix them; the report names each)."""
     scores: dict[str, float] = field(default_factory=dict)
     """Per-sample primary scores by document hash (for pairing)."""
 

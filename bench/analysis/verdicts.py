@@ -76,6 +76,10 @@ def _p95_latency(store: RunStore, model: str, task: str, input_tokens: float | N
                  "the request probe did not run"), "scenario", n  # fmt: skip
 
 
+BATCHED = "batched: lm-eval's model time per sample"
+"""The basis of a self-hosted cost without a load sweep."""
+
+
 def _at_capacity(store: RunStore, model: str, task: str, slo_s: float | None):
     """(busy seconds per request, kWh per request, basis) at the capacity a load sweep
     measured for this model and task, or None where no sweep ran or none was within the SLO.
@@ -110,6 +114,8 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
             energy, tin, tout = (_per(r, key, n) for key in ("energy", "input_tokens",
                                                               "output_tokens"))  # fmt: skip
             cost = cost_per_1k(spec, _num(r, "latency_per_sample"), energy, tin, tout, costs)
+            if spec.local:
+                cost.basis = BATCHED
             swept = _at_capacity(store, r.model, task, req.for_task(task).max_latency_s)
             if swept and spec.local:  # what one request costs when the machine is kept busy
                 cost = cost_per_1k(spec, swept[0], swept[1], tin, tout, costs)
@@ -132,6 +138,7 @@ def build(store: RunStore, table: pd.DataFrame, req: RequirementsProfile,
                 latency_s=latency, latency_basis=basis, memory_mib=memory,
                 latency_source=source, latency_n=requests,
                 energy_wh_per_1k=_num(r, "energy_wh_per_1k"), cost_per_1k=cost.per_1k,
+                cost_basis=cost.basis if cost.per_1k is not None else None,
                 scores=scores,
             ))  # fmt: skip
         out.candidates[task] = cands
@@ -183,7 +190,7 @@ def _money(store, ok: pd.DataFrame, specs, costs: CostProfile, decisions: list[D
         n = int(r.n)
         seconds = _num(r, "latency_per_sample")
         energy = _per(r, "energy", n)
-        basis = "batched: lm-eval's model time per sample"
+        basis = BATCHED
         if swept := _at_capacity(store, d.recommended, d.task, req.for_task(d.task).max_latency_s):
             seconds, energy, basis = swept
         own = cost_per_1k(spec, seconds, energy, None, None, costs)

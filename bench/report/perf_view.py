@@ -63,7 +63,8 @@ def load_view(results: list[LoadResult], costs: CostProfile,
               slo_for: Callable[[str], float | None]) -> dict:  # fmt: skip
     """Capacity at the SLO per model × task (`slo_for(task)`: the requirement's latency
     limit, else the sweep's own), with requests/s per money per hour and per kW, accuracy
-    under load, and the latency–throughput points of every sweep for the figure."""
+    under load, the concurrency sweep, and the latency–throughput points of every rate sweep
+    for the figure."""
     rows, series, problems = [], [], []
     for res in results:
         if res.status != "ok":
@@ -88,6 +89,7 @@ def load_view(results: list[LoadResult], costs: CostProfile,
             f"{worst.value:.3f} vs {worst.reference_value or 0:.3f} (n = {worst.paired_n}"
             + (f", McNemar p = {worst.mcnemar_p:.2f})" if worst.mcnemar_p is not None else ")"),
             "saturated": next((s.saturated for s in res.steps if s.saturated), None) or "–",
+            "concurrency": _levels(res, metric),
             "tool": res.tool,
         })  # fmt: skip
         points = [(s.achieved_rps, s.p95(metric)) for s in res.steps if s.p95(metric)]
@@ -100,6 +102,23 @@ def load_view(results: list[LoadResult], costs: CostProfile,
             }
         )
     return {"rows": rows, "series": series, "problems": problems}
+
+
+def _levels(res: LoadResult, metric: Metric) -> str:
+    """The concurrency sweep in one cell: per level (the serial pass is level 1), achieved
+    requests/s and p95 latency; the level where it saturated is marked."""
+    levels = [s for s in [res.serial, *res.concurrency_steps] if s and s.max_concurrency]
+    if not res.concurrency_steps:
+        return "–"
+    return " · ".join(
+        f"{s.max_concurrency}: {_rps(s.achieved_rps)}/s, p95 {_s(s.p95(metric))}"
+        + (" (saturated)" if s.saturated else "")
+        for s in levels
+    )
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2g} s"
 
 
 def _rps(value: float | None) -> str:

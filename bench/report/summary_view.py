@@ -215,7 +215,8 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
                 basis = t[f"basis_{c.latency_source or 'batched'}"].format(n=c.latency_n or "–")
                 why.append(t["latency_line"].format(lat=fmt(c.latency_s, 2), basis=basis))
             if c.cost_per_1k is not None:
-                why.append(t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency))
+                line = t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency)
+                why.append(f"{line} ({t['cost_basis']}: {c.cost_basis})" if c.cost_basis else line)
         rows.append({"task": d.task, "title": task_title(facts.of(d.task), t),
                      "sentence": _sentence(d, cands, t, fmt, currency, energy_estimated),
                      "verdict": _verdict_text(d, t, fmt), "kind": d.verdict,

@@ -279,6 +279,9 @@ class LoadResult(PlacedRecord):
     tool: str = Field(default="", description="Load generator with its version.")
     serial: LoadStep | None = Field(default=None, description="The concurrency-1 pass.")
     steps: list[LoadStep] = Field(default_factory=list, description="Rising offered rates.")
+    concurrency_steps: list[LoadStep] = Field(
+        default_factory=list, description="Rising concurrency, all requests at once."
+    )
     started_at: str | None = None
     ended_at: str | None = None
 

@@ -62,6 +62,11 @@ class LoadConfig(BaseModel):
         default=20, ge=1, description="Documents of the concurrency-1 pass (the reference)."
     )
     repeats: int = Field(default=1, ge=1, description="Sweeps per task (interval of capacity).")
+    concurrencies: list[int] = Field(
+        default=[2, 4, 8, 16, 32], description="Concurrency sweep (all requests at once, at "
+        "most this many in flight) until saturation, once per task; concurrency 1 is the "
+        "serial pass; []: none.",
+    )  # fmt: skip
     min_growth: float = Field(
         default=0.1, ge=0, description="Saturated when achieved requests/s grows less than this."
     )
@@ -77,6 +82,13 @@ class LoadConfig(BaseModel):
         if rates is not None and (not rates or any(r <= 0 for r in rates)):
             raise ValueError("load rates must be positive requests per second")
         return sorted(set(rates)) if rates else rates
+
+    @field_validator("concurrencies")
+    @classmethod
+    def _levels(cls, levels: list[int]) -> list[int]:
+        if any(c < 1 for c in levels):
+            raise ValueError("load concurrencies must be at least 1 request in flight")
+        return sorted(set(levels) - {1})  # 1 is the serial pass
 
 
 class RunConfig(BaseModel):

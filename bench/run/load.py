@@ -7,7 +7,9 @@ text). Its name and version ride on every figure.
 
 A sweep is: one pass at concurrency 1 (the serial reference: latency without queueing and
 the answers accuracy under load is compared with), then offered rates rising by
-`rate_factor` from half the serial rate (or the configured rates) until **saturation**:
+`rate_factor` from half the serial rate (or the configured rates) until **saturation**, and
+a concurrency sweep (every request at once, `--max-concurrency` 2, 4, 8, …) until the same
+saturation, the serial pass standing for concurrency 1. Saturation is:
 achieved requests/s grows by less than `min_growth`, the share of failed requests exceeds
 `max_error_share`, or p95 latency exceeds `max_p95_factor` × its serial value. Per step:
 TTFT / TPOT / ITL / E2E percentiles computed from the stored per-request rows, achieved
@@ -162,8 +164,9 @@ class Sweep:
         doc_ids = write_dataset(dataset, self.prompts, count)
         cmd = bench_command(self.target, dataset, count, self.cfg, self.prompts.extra_body,
                             out, rate, max_concurrency)  # fmt: skip
-        print(f"[slm-bench] load step {name}: {count} requests at "
-              f"{'max' if rate is None else f'{rate:.3g}/s'}", flush=True)  # fmt: skip
+        pace = "once" if rate is None else f"{rate:.3g}/s"
+        cap = f", at most {max_concurrency} in flight" if max_concurrency else ""
+        print(f"[slm-bench] load step {name}: {count} requests at {pace}{cap}", flush=True)
         t0 = time.perf_counter()
         with EnergyMeter(self.country) as meter:
             try:
@@ -218,6 +221,21 @@ class Sweep:
                 break
         return steps
 
+    def concurrency_sweep(self, serial: LoadStep) -> list[LoadStep]:
+        """Rising concurrency (`max_concurrency`, every request sent at once) until
+        saturation. Each level gets enough requests to keep its slots busy for
+        `seconds_per_step` at the serial pace."""
+        steps: list[LoadStep] = []
+        for level in self.cfg.concurrencies[: self.cfg.max_steps]:
+            count = max(self.cfg.min_requests,
+                        round(level * serial.achieved_rps * self.cfg.seconds_per_step))  # fmt: skip
+            step = self.step(f"concurrency{level}", 0, count, None, max_concurrency=level)
+            step.saturated = saturation(step, [serial, *steps], serial, self.cfg)
+            steps.append(step)
+            if step.saturated:
+                break
+        return steps
+
 
 def saturation(step: LoadStep, before: list[LoadStep], serial: LoadStep,
                cfg: LoadConfig) -> str | None:  # fmt: skip
@@ -264,4 +282,5 @@ def run_task_load(loaded, task: str, instances, cell_samples, run_root: Path, ro
     sweep = Sweep(target, prompts, cfg, rows_dir, run_root, country, scorer)
     serial = sweep.serial()
     steps = [s for k in range(cfg.repeats) for s in sweep.sweep(k, serial)]
-    return {"status": "ok", "tool": sweep.tool, "serial": serial, "steps": steps}
+    return {"status": "ok", "tool": sweep.tool, "serial": serial, "steps": steps,
+            "concurrency_steps": sweep.concurrency_sweep(serial)}  # fmt: skip

@@ -17,20 +17,12 @@ from bench.analysis.stats.noninferiority import discordant_counts
 from bench.results.records import LoadAccuracy, SampleResult
 
 
-def replay_lm(inner: Any, answers: dict[int, str]):
-    """An lm-eval model answering each document with `answers[doc_id]`; chat templating
-    goes to `inner` (the model that served the sweep), so prompts are built as before."""
+def _templated_lm(inner: Any):
+    """An lm-eval model class whose chat templating is `inner`'s (the model that served the
+    sweep), so lm-eval builds each prompt as it did for `inner`."""
     from lm_eval.api.model import LM
 
-    class ReplayLM(LM):
-        def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
-            return [answers[int(r.doc_id)] for r in requests]
-
-        def loglikelihood(self, requests, disable_tqdm: bool = False):
-            raise NotImplementedError("a load sweep replays generated answers only")
-
-        loglikelihood_rolling = loglikelihood
-
+    class TemplatedLM(LM):
         def apply_chat_template(self, chat_history, add_generation_prompt=True) -> str:
             return inner.apply_chat_template(chat_history, add_generation_prompt)
 
@@ -41,7 +33,42 @@ def replay_lm(inner: Any, answers: dict[int, str]):
         def chat_template(self, chat_template=False):
             return inner.chat_template(chat_template)
 
+    return TemplatedLM
+
+
+def replay_lm(inner: Any, answers: dict[int, str]):
+    """An lm-eval model answering each document with `answers[doc_id]`."""
+
+    class ReplayLM(_templated_lm(inner)):
+        def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
+            return [answers[int(r.doc_id)] for r in requests]
+
+        def loglikelihood(self, requests, disable_tqdm: bool = False):
+            raise NotImplementedError("a load sweep replays generated answers only")
+
+        loglikelihood_rolling = loglikelihood
+
     return ReplayLM()
+
+
+def recording_lm(inner: Any, seen: list):
+    """An lm-eval model that only keeps every request lm-eval builds for it (in `seen`) and
+    answers with nothing: the task's requests again, without running the model."""
+
+    class RecordingLM(_templated_lm(inner)):
+        def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
+            seen.extend(requests)
+            return [""] * len(requests)
+
+        def loglikelihood(self, requests, disable_tqdm: bool = False):
+            seen.extend(requests)
+            return [(0.0, False)] * len(requests)
+
+        def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
+            seen.extend(requests)
+            return [0.0] * len(requests)
+
+    return RecordingLM()
 
 
 def first_answers(rows: list[dict]) -> dict[int, str]:
@@ -64,6 +91,16 @@ def score_rows(inner: Any, task: str, rows: list[dict], *, chat: bool,
     outcome = evaluate_task(replay_lm(inner, answers), task, limit=None, chat=chat, seed=seed,
                             docs=sorted(answers))  # fmt: skip
     return outcome.primary_metric, outcome.samples
+
+
+def task_requests(inner: Any, task: str, *, limit: int | None, chat: bool, seed: int) -> list:
+    """The requests lm-eval builds for `task` (its first `limit` documents), as `inner` got
+    them when the cell ran: what a load sweep redone on `--resume` replays."""
+    from bench.run.quality import evaluate_task
+
+    seen: list = []
+    evaluate_task(recording_lm(inner, seen), task, limit=limit, chat=chat, seed=seed)
+    return seen
 
 
 def paired_accuracy(metric: str, samples: list[SampleResult], reference: list[SampleResult],

@@ -17,6 +17,7 @@ from bench.catalogue.specs import ModelSpec, engine_overrides, load_catalogue
 from bench.catalogue.weights import check_available
 from bench.errors import UserError
 from bench.meters.energy import check_country
+from bench.results.loader import UnreadableRecord, move_aside
 from bench.results.records import CellResult, RunInfo
 from bench.results.store import (
     RunStore,
@@ -105,8 +106,24 @@ def resume_run(run_dir: Path) -> tuple[RunStore, RunConfig]:
     return store, config
 
 
+def load_to_redo(store: RunStore, model: str, task: str) -> bool:
+    """True when the task's cell is ok but its load sweep is missing or failed (a sweep that
+    was skipped, e.g. a multiple-choice task, stays skipped)."""
+    cell = store.read_cell(model, task)
+    if cell is None or cell.status != "ok":
+        return False
+    try:
+        swept = store.read_load(model, task)
+    except UnreadableRecord as exc:
+        print(f"note: {exc.path} is unreadable; moved to {move_aside(exc.path).name}, "
+              "redoing the load sweep")  # fmt: skip
+        return True
+    return swept is None or swept.status == "error"
+
+
 def pending_units(store: RunStore, config: RunConfig, progress=None) -> list[Unit]:
-    """One unit per model with work left: tasks without an ok cell, the scenario if not done.
+    """One unit per model with work left: tasks without an ok cell, the scenario if not done,
+    the load sweep of an ok cell if it is missing or failed.
 
     A task whose input needs more context than the model has is recorded as skipped here.
     """
@@ -141,8 +158,10 @@ def pending_units(store: RunStore, config: RunConfig, progress=None) -> list[Uni
         run_perf = config.perf is not None and (
             (p := store.reusable_perf(name)) is None or p.status == "error"
         )
-        if pending or run_perf:
-            units.append(Unit(spec=spec, tasks=pending, run_perf=run_perf))
+        load_tasks = tuple(t for t in config.tasks if t not in pending and t not in too_long
+                           and load_to_redo(store, name, t)) if config.load else ()  # fmt: skip
+        if pending or run_perf or load_tasks:
+            units.append(Unit(spec=spec, tasks=pending, run_perf=run_perf, load_tasks=load_tasks))
     return units
 
 

@@ -46,6 +46,11 @@ class Job(BaseModel):
     tasks: list[str] = Field(description="This model's tasks still to run (others are done).")
     config: RunConfig = Field(description="The run's configuration, as stored in run.json.")
     run_perf: bool = Field(default=False, description="Run the scenario (config.perf) now.")
+    load_tasks: list[str] = Field(
+        default_factory=list,
+        description="Tasks whose cell is ok but whose load sweep is missing or failed: "
+        "only the sweep runs again (`--resume`).",
+    )
 
     @property
     def perf(self) -> PerfConfig | None:
@@ -223,6 +228,26 @@ def load_sweep(job: Job, loaded: LoadedModel, task: str, instances, samples) -> 
     return parts["status"] != "error"
 
 
+def redo_load_sweep(job: Job, loaded: LoadedModel, task: str) -> bool:
+    """The load sweep alone for a task whose cell is already ok: lm-eval's requests are built
+    again (not answered) and the stored samples are the accuracy reference."""
+    from bench.run.load_score import task_requests
+
+    store = RunStore(Path(job.run_dir))
+    print(f"[slm-bench] task {task}: cell ok, redoing its load sweep", flush=True)
+    try:
+        instances = task_requests(loaded.lm, task, limit=job.config.limit,
+                                  chat=loaded.spec.chat, seed=job.config.seed)  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - recorded like a failed sweep
+        traceback.print_exc()
+        store.write_load(LoadResult(run_id=store.run_id, model=loaded.spec.name, task=task,
+                                    config=job.config.load, status="error",
+                                    error=f"rebuilding the task's requests: {one_line(exc)}",
+                                    ended_at=now_iso()))  # fmt: skip
+        return False
+    return load_sweep(job, loaded, task, instances, store.samples(loaded.spec.name, task))
+
+
 def request_probe(loaded: LoadedModel, task: str, config: RunConfig,
                   usage: Usage) -> list[Measurement]:  # fmt: skip
     """Time the task's own requests one at a time (bench.run.probe); [] when off or failed."""
@@ -290,7 +315,7 @@ def load_and_run(job: Job, store: RunStore, status: Status, current: dict) -> in
         if spec.local:
             print(f"[slm-bench] preparing weights of {spec.name}", flush=True)
             local_folder(spec)
-        task_manager(*job.tasks)
+        task_manager(*job.tasks, *job.load_tasks)
     except Exception as exc:  # noqa: BLE001 - recorded in every cell of this model
         traceback.print_exc()
         for task in job.tasks:
@@ -361,6 +386,9 @@ def run_loaded(job: Job, loaded: LoadedModel, load: list[Measurement], status: S
             traceback.print_exc()
             store.write_cell(error_cell(job, task, one_line(exc)))
             failed += 1
+    for task in job.load_tasks if job.config.load is not None else []:
+        status.set("load sweep", task)
+        failed += 0 if redo_load_sweep(job, loaded, task) else 1
     if job.perf is not None:
         status.set("scenario", task="")
     if job.perf is not None and not run_perf(job, loaded):

@@ -28,11 +28,14 @@ class Unit:
     tasks: list[str]
     run_perf: bool = False
     """Run the latency / throughput scenario (config.perf) after the tasks."""
+    load_tasks: tuple[str, ...] = ()
+    """Tasks whose cell is ok but whose load sweep is missing or failed: the sweep alone runs
+    again (local executor; the Ray executor brings no load sweep back)."""
 
     def rest(self, done: set[str], perf_done: bool) -> Unit:
         """The same unit without the tasks in `done` (and without the scenario if done)."""
         tasks = [t for t in self.tasks if t not in done]
-        return Unit(self.spec, tasks, self.run_perf and not perf_done)
+        return Unit(self.spec, tasks, self.run_perf and not perf_done, self.load_tasks)
 
 
 class Executor(Protocol):

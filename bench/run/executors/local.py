@@ -136,15 +136,16 @@ def iter_worker(store: RunStore, job: Job, die_with_parent: bool = False,
             yield cell
 
 
-def run_model(
-    store: RunStore, spec, tasks: list[str], config: RunConfig, on_cell=None, run_perf=None
-) -> None:
-    """Run `tasks` for one model in a fresh process, reporting each finished cell."""
+def run_model(store: RunStore, spec, tasks: list[str], config: RunConfig, on_cell=None,
+              run_perf=None, load_tasks=()) -> None:  # fmt: skip
+    """Run `tasks` for one model in a fresh process, reporting each finished cell; then the
+    load sweeps alone of `load_tasks` (cells already ok)."""
     if run_perf is None:
         run_perf = config.perf is not None and (
             (done := store.read_perf(spec.name)) is None or done.status == "error"
         )
-    job = Job(run_dir=str(store.root), model=spec, tasks=tasks, config=config, run_perf=run_perf)
+    job = Job(run_dir=str(store.root), model=spec, tasks=tasks, config=config, run_perf=run_perf,
+              load_tasks=list(load_tasks))  # fmt: skip
     for cell in iter_worker(store, job):
         if on_cell:
             on_cell(cell)
@@ -161,6 +162,7 @@ class LocalExecutor:
         phases: dict[str, float] = {}
         for unit in units:
             start = time.perf_counter()
-            run_model(store, unit.spec, unit.tasks, config, on_cell, run_perf=unit.run_perf)
+            run_model(store, unit.spec, unit.tasks, config, on_cell, run_perf=unit.run_perf,
+                      load_tasks=unit.load_tasks)  # fmt: skip
             phases[f"model {unit.spec.name}"] = time.perf_counter() - start
         return phases

@@ -123,6 +123,8 @@ class RayExecutor:
     def run(
         self, units: list[Unit], store: RunStore, config: RunConfig, on_cell: OnCell = None
     ) -> dict[str, float]:
+        # A unit left with only load sweeps to redo has nothing for Ray: it brings none back.
+        units = [u for u in units if u.tasks or u.run_perf]
         ray, started = self._connect()
         try:
             nodes = [Node.from_ray(n) for n in ray.nodes() if n.get("Alive")]
