@@ -9,6 +9,7 @@ from bench.analysis.facts import RunFacts
 from bench.analysis.families import family_overview, rag_table, task_sort_key
 from bench.analysis.long_context import effective_lengths, long_context_table
 from bench.report.family_view import family_view
+from bench.report.names import task_title
 from bench.report.render import texts
 from bench.report.summary_view import Formatter
 from bench.taskkit.facts import task_facts
@@ -106,3 +107,18 @@ def test_family_view_marks_the_best_value_and_explains_gaps(run_summary, lang):
     assert gap["text"] == "–" and gap["note"] == texts(lang)["not_in_run"]
     assert view["groups"][0]["label"] == texts(lang)["family_labels"]["citizen_requests"]
     assert view["has_lengths"]  # the caption explaining the length rows is shown
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_family_view_names_tasks_and_metrics_in_the_readers_words(run_summary, lang):
+    t = texts(lang)
+    titles = {name: task_title(FACTS.of(name), t) for name in set(run_summary.task)}
+    view = family_view(_overview(run_summary), ["big", "small"], t, Formatter(lang), titles)
+    rows = {r["task"]: r for g in view["groups"] for r in g["rows"]}
+    routing = rows["citizen_requests_de"]
+    assert routing["title"] == titles["citizen_requests_de"]
+    assert routing["title"].startswith(("Route citizen requests", "Bürgeranliegen zuordnen"))
+    assert routing["metric"] == t["metric_names"]["acc"] != "acc"
+    assert rows["needle_de_*"]["title"] == f"{t['long_context_row']} ({t['languages']['de']})"
+    # A task without a title of ours (lm-eval's own) keeps its name.
+    assert rows["arc_easy"]["title"] == "arc_easy"

@@ -55,6 +55,8 @@ class ReportContext:
     """Cascade what-ifs per task (small model first, escalation to the large one)."""
     rows_by_task: dict[str, list[dict]]
     """Per task, one formatted row per model: accuracy with CI, speed, memory, energy, cost."""
+    task_titles: dict[str, str]
+    """Task identifier → its title in the reader's language (identifiers: method section)."""
     knowledge_rows: dict[str, list[dict]]
     """The rows of the knowledge family's tasks (where larger models should win)."""
     families: dict | None

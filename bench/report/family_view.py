@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from bench.report.long_context_view import nominal_label
+from bench.report.names import metric_name
 from bench.report.summary_view import Formatter
 
 
-def family_view(groups: list[dict], models: list[str], t: dict, fmt: Formatter) -> dict:
-    """Rows of `bench.analysis.families.family_overview` as text, best value per row marked."""
+def family_view(groups: list[dict], models: list[str], t: dict, fmt: Formatter,
+                titles: dict[str, str] | None = None) -> dict:  # fmt: skip
+    """Rows of `bench.analysis.families.family_overview` as text, best value per row marked;
+    each row titled in the reader's words (`titles`: task → title; identifiers otherwise)."""
+    titles = titles or {}
     out = []
     for group in groups:
         rows = []
@@ -15,13 +19,15 @@ def family_view(groups: list[dict], models: list[str], t: dict, fmt: Formatter) 
             if row["kind"] == "effective_length":
                 cells = [_length_cell(row["values"][m], t, fmt) for m in models]
                 metric = t["effective_length"]
+                language = t["languages"].get(row["lang"], row["lang"])
+                title = f"{t['long_context_row']} ({language})"
             else:
                 cells = [_score_cell(row["values"][m], t, fmt) for m in models]
-                metric = row["metric"]
+                metric = metric_name(row["metric"], t)
+                title = titles.get(row["task"], row["task"])
             _mark_best(cells)
-            rows.append(
-                {"task": row["task"], "lang": row["lang"], "metric": metric, "cells": cells}
-            )
+            rows.append({"task": row["task"], "title": title, "lang": row["lang"],
+                         "metric": metric, "cells": cells})  # fmt: skip
         label = t["family_labels"].get(group["family"], group["family"])
         out.append({"label": label, "rows": rows})
     has_lengths = any(r["kind"] == "effective_length" for g in groups for r in g["rows"])

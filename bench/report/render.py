@@ -29,6 +29,7 @@ from bench.report.figures import (
     trade_off_figure,
 )
 from bench.report.long_context_view import effective_rows
+from bench.report.names import metric_name, task_title
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import (
     Formatter,
@@ -68,7 +69,7 @@ def _provenance(cells: list[CellResult], metric: Metric) -> list[Measurement]:
     return [found[p] for p in sorted(found)]
 
 
-def _task_rows(table: pd.DataFrame, fmt: Formatter) -> dict[str, list[dict]]:
+def _task_rows(table: pd.DataFrame, t: dict, fmt: Formatter) -> dict[str, list[dict]]:
     rows_by_task: dict[str, list[dict]] = {}
     for _, r in table.iterrows():
         ok = isinstance(r.get("accuracy"), float) and not math.isnan(r.get("accuracy"))
@@ -77,7 +78,8 @@ def _task_rows(table: pd.DataFrame, fmt: Formatter) -> dict[str, list[dict]]:
             "params_b": fmt(r.params_b, 3) if r.params_b == r.params_b else "?",
             "ok": ok, "error": r.get("error"),
             "status": r.get("status") if isinstance(r.get("status"), str) else "ok",
-            "metric": r.get("metric"), "accuracy": fmt(r.get("accuracy"), 3),
+            "metric": metric_name(r.get("metric"), t) if ok else None,
+            "accuracy": fmt(r.get("accuracy"), 3),
             "ci": f"{fmt(r.get('ci_low'), 3)}–{fmt(r.get('ci_high'), 3)}" if ok else "",
             "n": int(r.n) if ok else "",
             "latency": fmt(r.get(Metric.LATENCY_PER_SAMPLE), 3),
@@ -129,7 +131,10 @@ def build_context(
     cells = store.cells()
     energy_prov = _provenance(cells, Metric.ENERGY)
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
-    rows_by_task = _task_rows(table, fmt)
+    rows_by_task = _task_rows(table, t, fmt)
+    # Readers see tasks by their titles; identifiers only in the method section.
+    titles = {name: task_title(facts.of(name), t)
+              for name in dict.fromkeys([*table.get("task", []), *info.tasks])}  # fmt: skip
     summary_view = (
         summary_rows(
             decisions,
@@ -151,18 +156,19 @@ def build_context(
         requirements=requirements, costs=costs,
         summary=summary_view,
         summary_header=summary_header(decisions, t, fmt) if decisions else [],
-        requirements_text=requirements_lines(requirements, t, fmt),
+        requirements_text=requirements_lines(requirements, t, fmt, titles),
         # Nothing decidable (only SLMs, only relative requirements): one line says so.
         summary_undecided=bool(summary_view)
         and all(r["kind"] == "no_reference" for r in summary_view),
         has_llm=any(s.size_class == "llm" for s in info.model_specs),
-        money=money_view(decisions, t, fmt) if decisions else None,
-        cascades=cascade_view(decisions, fmt) if decisions else [],
+        money=money_view(decisions, t, fmt, titles) if decisions else None,
+        cascades=cascade_view(decisions, fmt, titles) if decisions else [],
         rows_by_task=rows_by_task,
+        task_titles=titles,
         knowledge_rows={k: v for k, v in rows_by_task.items()
                         if facts.of(k).family == "knowledge"},
         families=family_view(family_overview(table, facts, lengths),
-                             list(dict.fromkeys(table.model)), t, fmt)
+                             list(dict.fromkeys(table.model)), t, fmt, titles)
         if not table.empty else None,
         # Needle tasks are left out here: the long-context curve shows them, length by length.
         overview_svg=overview_figure(

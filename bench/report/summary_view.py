@@ -87,12 +87,14 @@ def requirement_text(r: Requirement, t: dict, fmt: Formatter) -> str:
     return "; ".join(parts)
 
 
-def requirements_lines(req: RequirementsProfile, t: dict, fmt: Formatter) -> list[str]:
-    """The profile in plain words: the defaults, then each task that differs."""
+def requirements_lines(req: RequirementsProfile, t: dict, fmt: Formatter,
+                       titles: dict[str, str] | None = None) -> list[str]:  # fmt: skip
+    """The profile in plain words: the defaults, then each task that differs (by its title)."""
+    titles = titles or {}
     name = "" if req.name == "default" else f" ({req.name})"
     lines = [t["req_all"].format(name=name, text=requirement_text(req.defaults, t, fmt))]
     for task in sorted(req.tasks):
-        lines.append(f"{task}: {requirement_text(req.for_task(task), t, fmt)}")
+        lines.append(f"{titles.get(task, task)}: {requirement_text(req.for_task(task), t, fmt)}")
     return lines
 
 
@@ -224,8 +226,10 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
     return rows
 
 
-def money_view(dec: RunDecisions, t: dict, fmt: Formatter) -> dict:
-    """Break-even lines and the sensitivity table."""
+def money_view(dec: RunDecisions, t: dict, fmt: Formatter,
+               titles: dict[str, str] | None = None) -> dict:  # fmt: skip
+    """Break-even lines (each task by its title) and the sensitivity table."""
+    titles = titles or {}
     lines = []
     for b in dec.break_even:
         if b["volume"] is None:
@@ -235,7 +239,7 @@ def money_view(dec: RunDecisions, t: dict, fmt: Formatter) -> dict:
                                           volume=fmt.int(b["volume"]))  # fmt: skip
             if b["beyond_capacity"]:
                 line += " " + t["beyond_capacity"].format(capacity=fmt.int(b["capacity"]))
-        lines.append(f"{b['task']}: {line}")
+        lines.append(f"{titles.get(b['task'], b['task'])}: {line}")
     sens = [{"model": s["model"], "assumption": s["assumption"], "factor": fmt(s["factor"], 1),
              "value": fmt(s["value"], 2), "per_1k": fmt(s["per_1k"], 4)}
             for s in dec.sensitivity]  # fmt: skip
@@ -243,12 +247,14 @@ def money_view(dec: RunDecisions, t: dict, fmt: Formatter) -> dict:
     return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None}
 
 
-def cascade_view(dec: RunDecisions, fmt: Formatter) -> list[dict]:
+def cascade_view(dec: RunDecisions, fmt: Formatter,
+                 titles: dict[str, str] | None = None) -> list[dict]:  # fmt: skip
     """Per task: the pair of models and the blended figures at each threshold."""
+    titles = titles or {}
     out = []
     for task, (small, large, points) in sorted(dec.cascades.items()):
         out.append({
-            "task": task, "small": small, "large": large,
+            "task": task, "title": titles.get(task, task), "small": small, "large": large,
             "points": [{"threshold": fmt(p.threshold, 1), "escalated": fmt(p.escalated * 100, 0),
                         "accuracy": fmt(p.accuracy, 3), "cost": fmt(p.cost_per_1k, 4),
                         "latency": fmt(p.latency_s, 3)} for p in points[::2]],
