@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bench.report.long_context_view import nominal_label
 from bench.report.names import metric_name
-from bench.report.summary_view import Formatter
+from bench.report.numbers import Formatter
 
 
 def family_view(groups: list[dict], models: list[str], t: dict, fmt: Formatter,
@@ -40,8 +40,8 @@ def _score_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:
     if value["value"] is None:
         why = f"{value.get('status') or 'error'}: {value.get('error') or ''}"
         return {"text": "–", "note": why, "sort": None}
-    ci = f"{fmt(value.get('ci_low'), 2)}–{fmt(value.get('ci_high'), 2)}"
-    return {"text": fmt(value["value"], 3), "ci": ci, "sort": value["value"]}
+    text, ci = fmt.estimate(value["value"], value.get("ci_low"), value.get("ci_high"))
+    return {"text": text, "ci": ci, "sort": value["value"]}
 
 
 def _length_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench.report.summary_view import Formatter
+from bench.report.numbers import Formatter
 
 
 def nominal_label(length: int | None) -> str:
@@ -51,8 +51,8 @@ def _score(r: dict, key: str, fmt: Formatter, low: str = "", high: str = "") -> 
     value = r[f"{key}_score"] if key != "floor" else r["floor"]
     if value is None:
         return "–"
-    lo, hi = r[low or f"{key}_ci_low"], r[high or f"{key}_ci_high"]
-    return f"{fmt(value, 2)} [{fmt(lo, 2)}–{fmt(hi, 2)}]"
+    text, bounds = fmt.estimate(value, r[low or f"{key}_ci_low"], r[high or f"{key}_ci_high"])
+    return f"{text} [{bounds}]" if bounds else text
 
 
 def _missing(value) -> bool:

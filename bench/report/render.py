@@ -30,9 +30,9 @@ from bench.report.figures import (
 )
 from bench.report.long_context_view import effective_rows
 from bench.report.names import metric_name, task_title
+from bench.report.numbers import Formatter
 from bench.report.perf_view import perf_view
 from bench.report.summary_view import (
-    Formatter,
     cascade_view,
     money_view,
     requirements_lines,
@@ -69,25 +69,29 @@ def _provenance(cells: list[CellResult], metric: Metric) -> list[Measurement]:
     return [found[p] for p in sorted(found)]
 
 
-def _task_rows(table: pd.DataFrame, t: dict, fmt: Formatter) -> dict[str, list[dict]]:
+def _task_rows(table: pd.DataFrame, t: dict, fmt: Formatter,
+               currency: str) -> dict[str, list[dict]]:  # fmt: skip
     rows_by_task: dict[str, list[dict]] = {}
     for _, r in table.iterrows():
         ok = isinstance(r.get("accuracy"), float) and not math.isnan(r.get("accuracy"))
+        score, ci = fmt.estimate(r.get("accuracy"), r.get("ci_low"), r.get("ci_high"))
         rows_by_task.setdefault(r.task, []).append({
             "model": r.model, "size_class": (r.size_class or "").upper(),
-            "params_b": fmt(r.params_b, 3) if r.params_b == r.params_b else "?",
+            "params_b": fmt.sig(r.params_b, 3) if r.params_b == r.params_b else "?",
             "ok": ok, "error": r.get("error"),
             "status": r.get("status") if isinstance(r.get("status"), str) else "ok",
             "metric": metric_name(r.get("metric"), t) if ok else None,
-            "accuracy": fmt(r.get("accuracy"), 3),
-            "ci": f"{fmt(r.get('ci_low'), 3)}–{fmt(r.get('ci_high'), 3)}" if ok else "",
-            "n": int(r.n) if ok else "",
-            "latency": fmt(r.get(Metric.LATENCY_PER_SAMPLE), 3),
-            "tokens_per_s": fmt(r.get(Metric.TOKENS_PER_S), 1),
+            # The score's digits are those its interval supports; the rest have no interval
+            # here and keep two or three significant digits.
+            "accuracy": score, "ci": ci, "n": int(r.n) if ok else "",
+            "latency": fmt.sig(r.get(Metric.LATENCY_PER_SAMPLE), 2),
+            "tokens_per_s": fmt.sig(r.get(Metric.TOKENS_PER_S), 3),
             "peak_rss": fmt(r.get(Metric.PEAK_RSS), 0),
-            "energy": fmt(r.get(fig.ENERGY_WH_PER_1K), 2), "co2": fmt(r.get(fig.CO2_G_PER_1K), 2),
-            "energy_correct": fmt(r.get(fig.ENERGY_WH_PER_1K_CORRECT), 2),
-            "cost": fmt(r.get("cost_per_1k"), 4), "load_time": fmt(r.get(fig.LOAD_TIME), 1),
+            "energy": fmt.sig(r.get(fig.ENERGY_WH_PER_1K), 2),
+            "co2": fmt.sig(r.get(fig.CO2_G_PER_1K), 2),
+            "energy_correct": fmt.sig(r.get(fig.ENERGY_WH_PER_1K_CORRECT), 2),
+            "cost": fmt.money(r.get("cost_per_1k"), currency),
+            "load_time": fmt.sig(r.get(fig.LOAD_TIME), 2),
         })  # fmt: skip
     return rows_by_task
 
@@ -127,11 +131,11 @@ def build_context(
     long_tasks = {name for name, f in facts.tasks.items() if f.family == "long_context"}
     rag = rag_table(table, facts) if not table.empty else pd.DataFrame()
     perf_results = store.perf_results()
-    perf = perf_view(perf_results)
+    perf = perf_view(perf_results, fmt)
     cells = store.cells()
     energy_prov = _provenance(cells, Metric.ENERGY)
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
-    rows_by_task = _task_rows(table, t, fmt)
+    rows_by_task = _task_rows(table, t, fmt, costs.currency)
     # Readers see tasks by their titles; identifiers only in the method section.
     titles = {name: task_title(facts.of(name), t)
               for name in dict.fromkeys([*table.get("task", []), *info.tasks])}  # fmt: skip
@@ -183,7 +187,7 @@ def build_context(
         models_as_run=model_rows(info.model_specs),
         effective=effective_rows(lengths, t, fmt),
         rag=[{"model": r["model"], "lang": r["lang"],
-              **{k: fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")}}
+              **{k: fmt(r.get(k), 2) for k in ("retrieved", "gold", "closed", "recall")}}
              for r in rag.to_dict("records")],
         examples=[
             {"model": c.model, "task": c.task,

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 from bench.analysis.decide import Comparison, Decision, Reference
 from bench.analysis.facts import RunFacts
 from bench.analysis.requirements import Requirement, RequirementsProfile
 from bench.analysis.verdicts import RunDecisions
 from bench.report.names import task_title
+from bench.report.numbers import Formatter
 
-
-class Formatter:
-    """Numbers as the reader's locale writes them (de: 1.234,5; en: 1,234.5)."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __call__(self, value, digits: int = 2) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        text = f"{value:,.{digits}f}"
-        if self.lang == "de":
-            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-        return text
-
-    def int(self, value) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        return self(float(value), 0)
+__all__ = ["Formatter", "cascade_view", "money_view", "requirements_lines", "summary_rows"]
 
 
 def _points(x: float, fmt: Formatter) -> str:
@@ -118,26 +99,6 @@ def _verdict_text(d: Decision, t: dict, fmt: Formatter) -> str:
     return text
 
 
-def energy_text(wh: float | None, fmt: Formatter) -> str:
-    """Energy in the unit that keeps a few digits: Wh, or mWh below 1 Wh."""
-    if wh is None or (isinstance(wh, float) and math.isnan(wh)):
-        return "–"
-    return f"{fmt(wh, 2)} Wh" if wh >= 1 else f"{fmt(wh * 1000, 1)} mWh"
-
-
-def money_text(amount: float | None, currency: str, fmt: Formatter) -> str:
-    """Money in cents below one unit (0,7 ct), else in the currency."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    if amount < 1 and currency in CENTS:
-        return f"{fmt(amount * 100, 1 if amount * 100 < 10 else 0)} {CENTS[currency]}"
-    return f"{fmt(amount, 2)} {currency}"
-
-
-CENTS = {"EUR": "ct", "USD": "¢", "CHF": "Rp."}
-"""The hundredth of a currency as readers write it."""
-
-
 def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
               energy_estimated: bool) -> str:  # fmt: skip
     """The verdict in one sentence with the numbers it rests on."""
@@ -172,9 +133,9 @@ def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
     if c is not None:
         wh = c.energy_wh_per_1k / 1000 if c.energy_wh_per_1k is not None else None
         text += " " + t["say_costs"].format(
-            lat=fmt(c.latency_s, 2) if c.latency_s is not None else "–",
-            energy=energy_text(wh, fmt) + (f" ({t['estimated']})" if energy_estimated else ""),
-            cost=money_text(c.cost_per_1k, currency, fmt),
+            lat=fmt.sig(c.latency_s, 2),
+            energy=fmt.energy(wh) + (f" ({t['estimated']})" if energy_estimated else ""),
+            cost=fmt.money(c.cost_per_1k, currency),
         )
     return text
 
@@ -217,7 +178,7 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
                 basis = t[f"basis_{c.latency_source or 'batched'}"].format(n=c.latency_n or "–")
                 why.append(t["latency_line"].format(lat=fmt(c.latency_s, 2), basis=basis))
             if c.cost_per_1k is not None:
-                why.append(t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency))
+                why.append(t["cost_line"].format(cost=fmt.money(c.cost_per_1k, currency)))
         rows.append({"task": d.task, "title": task_title(facts.of(d.task), t),
                      "sentence": _sentence(d, cands, t, fmt, currency, energy_estimated),
                      "verdict": _verdict_text(d, t, fmt), "kind": d.verdict,
@@ -241,7 +202,7 @@ def money_view(dec: RunDecisions, t: dict, fmt: Formatter,
                 line += " " + t["beyond_capacity"].format(capacity=fmt.int(b["capacity"]))
         lines.append(f"{titles.get(b['task'], b['task'])}: {line}")
     sens = [{"model": s["model"], "assumption": s["assumption"], "factor": fmt(s["factor"], 1),
-             "value": fmt(s["value"], 2), "per_1k": fmt(s["per_1k"], 4)}
+             "value": fmt.sig(s["value"], 3), "per_1k": fmt.sig(s["per_1k"], 2)}
             for s in dec.sensitivity]  # fmt: skip
     models = sorted({s["model"] for s in dec.sensitivity})
     return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None}
@@ -256,7 +217,7 @@ def cascade_view(dec: RunDecisions, fmt: Formatter,
         out.append({
             "task": task, "title": titles.get(task, task), "small": small, "large": large,
             "points": [{"threshold": fmt(p.threshold, 1), "escalated": fmt(p.escalated * 100, 0),
-                        "accuracy": fmt(p.accuracy, 3), "cost": fmt(p.cost_per_1k, 4),
-                        "latency": fmt(p.latency_s, 3)} for p in points[::2]],
+                        "accuracy": fmt(p.accuracy, 2), "cost": fmt.sig(p.cost_per_1k, 2),
+                        "latency": fmt.sig(p.latency_s, 2)} for p in points[::2]],
         })  # fmt: skip
     return out
