@@ -78,10 +78,15 @@ def test_family_overview_groups_tasks_and_summarises_long_context(run_summary):
     ]  # fmt: skip
     long_rows = groups[2]["rows"]
     assert [r["task"] for r in long_rows] == ["needle_de_*"]
-    assert long_rows[0]["values"]["big"] == {
+    big = long_rows[0]["values"]["big"]
+    assert {k: big[k] for k in ("effective_length", "effective_tokens", "uncertain",
+                                "longest_run")} == {
         "effective_length": 1024, "effective_tokens": None, "uncertain": True,
         "longest_run": 16384,
     }  # fmt: skip
+    # The scores the length rests on travel with it: at 1024, and the shortest length's.
+    assert (big["effective_score"], big["effective_n"]) == (0.7, 20)
+    assert (big["first_length"], big["first_score"]) == (512, 0.8)
     knowledge = groups[3]["rows"][0]
     assert knowledge["metric"] == "exact_match"
     assert knowledge["values"]["big"]["value"] == 0.3 and knowledge["values"]["small"]["n"] == 200
@@ -98,11 +103,18 @@ def test_family_view_marks_the_best_value_and_explains_gaps(run_summary, lang):
     assert big["best"] and not small["best"]
     assert [c["best"] for c in rows["citizen_requests_de"]["cells"]] == [True, True]  # a tie
     eff_big, eff_small = rows["needle_de_*"]["cells"]
-    t = texts(lang)
-    # No token counts in this run: the nominal length stands in, the drop may be chance.
-    assert eff_big["text"] == t["nominal_only"].format(nominal="1k") and eff_big["best"]
-    assert eff_big["ci"] == f"{t['uncertain']} · {t['of_run'].format(longest='16k')}"
-    assert eff_small["text"] == "–" and eff_small["ci"] == t["of_run"].format(longest="1k")
+    t, fmt = texts(lang), Formatter(lang)
+    # The drop after 1k may be chance at n = 20: no length is claimed, only a lower bound with
+    # the score it rests on; an undetermined length is not marked best.
+    assert eff_big["text"] == t["not_determinable"].format(n=20) and not eff_big["best"]
+    at_1k = t["length_rests_on"].format(score=f"{fmt(0.7)} [{fmt(0.6)}–{fmt(0.8)}]",
+                                        length="1k", n=20)  # fmt: skip
+    assert eff_big["ci"] == " · ".join([t["at_least"].format(nominal="1k"), at_1k,
+                                        t["of_run"].format(longest="16k")])  # fmt: skip
+    # No length at all: the shortest length's score (0 of 20) is what that rests on.
+    assert eff_small["text"] == "–"
+    assert eff_small["ci"].startswith(t["length_rests_on"].format(
+        score=f"{fmt(0.0)} [{fmt(-0.1)}–{fmt(0.1)}]", length="512", n=20))  # fmt: skip
     gap = rows["rag_gold_de"]["cells"][1]
     assert gap["text"] == "–" and gap["note"] == texts(lang)["not_in_run"]
     assert view["groups"][0]["label"] == texts(lang)["family_labels"]["citizen_requests"]

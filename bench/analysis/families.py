@@ -92,7 +92,9 @@ def family_overview(summary: pd.DataFrame, facts: RunFacts, lengths: pd.DataFram
             m: {"effective_length": _int_or_none(per_model.at[m, "effective_length"]),
                 "effective_tokens": _int_or_none(per_model.at[m, "effective_tokens"]),
                 "uncertain": _bool_or_none(per_model.at[m, "uncertain"]),
-                "longest_run": _int_or_none(per_model.at[m, "longest_run"])}
+                "longest_run": _int_or_none(per_model.at[m, "longest_run"]),
+                # the scores the length rests on: at it, or at the shortest length without one
+                **{key: _float_or_none(per_model.at[m, key]) for key in SCORE_KEYS}}
             if m in per_model.index else None
             for m in models
         }  # fmt: skip
@@ -114,6 +116,24 @@ def _score(cell: pd.Series) -> dict:
 
 def _int_or_none(value) -> int | None:
     return None if pd.isna(value) else int(value)
+
+
+SCORE_KEYS = (
+    "effective_score",
+    "effective_ci_low",
+    "effective_ci_high",
+    "effective_n",
+    "first_length",
+    "first_score",
+    "first_ci_low",
+    "first_ci_high",
+    "first_n",
+)
+"""Fields of an effective length row that carry the scores (and n) it rests on."""
+
+
+def _float_or_none(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _bool_or_none(value) -> bool | None:

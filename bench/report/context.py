@@ -51,8 +51,9 @@ class ReportContext:
     """The run holds at least one LLM to compare with."""
     money: dict | None
     """Break-even lines and the sensitivity table; None without decisions."""
-    cascades: list[dict]
-    """Cascade what-ifs per task (small model first, escalation to the large one)."""
+    cascades: dict | None
+    """Cascade what-ifs (small model first, escalation to the large one): 'shown' per task
+    where verdict and n support one, 'not_shown' one line per other task saying why."""
     rows_by_task: dict[str, list[dict]]
     """Per task, one formatted row per model: accuracy with CI, speed, memory, energy, cost."""
     task_titles: dict[str, str]

@@ -48,18 +48,36 @@ def _length_cell(value: dict | None, t: dict, fmt: Formatter) -> dict:
     if value is None or value["longest_run"] is None:
         return {"text": "–", "note": t["not_in_run"], "sort": None}
     effective, tokens = value["effective_length"], value.get("effective_tokens")
+    at = "effective" if effective is not None else "first"
+    n = value.get(f"{at}_n")
+    # The scores the figure rests on, with their interval and n (few samples per length).
+    score, bounds = fmt.estimate(value.get(f"{at}_score"), value.get(f"{at}_ci_low"),
+                                 value.get(f"{at}_ci_high"))  # fmt: skip
+    rests_on = t["length_rests_on"].format(
+        score=f"{score} [{bounds}]" if bounds else score,
+        length=nominal_label(effective or _int(value.get("first_length"))),
+        n=fmt.int(n),
+    )
     if effective is None:
-        text, parts = "–", []
+        text, parts = "–", [rests_on]
+    elif value.get("uncertain"):
+        # The drop may be chance: the length is a lower bound, not a figure to compare.
+        text = t["not_determinable"].format(n=fmt.int(n))
+        parts = [t["at_least"].format(nominal=nominal_label(effective)), rests_on]
     elif tokens is None:  # no token counts recorded: the nominal length only
-        text, parts = t["nominal_only"].format(nominal=nominal_label(effective)), []
+        text, parts = t["nominal_only"].format(nominal=nominal_label(effective)), [rests_on]
     else:
-        text, parts = fmt.int(tokens), [t["nominal_only"].format(nominal=nominal_label(effective))]
-    if value.get("uncertain"):
-        parts.append(t["uncertain"])
+        text = fmt.int(tokens)
+        parts = [t["nominal_only"].format(nominal=nominal_label(effective)), rests_on]
     # The longest length run bounds the figure: a model with a short context cannot score more.
     parts.append(t["of_run"].format(longest=nominal_label(value["longest_run"])))
-    # Best is judged on the nominal length: the same text for every model, whatever its tokenizer.
-    return {"text": text, "ci": " · ".join(parts), "sort": effective or 0}
+    # Best is judged on the nominal length, and only where it is determined.
+    sort = None if value.get("uncertain") else (effective or 0)
+    return {"text": text, "ci": " · ".join(parts), "sort": sort}
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
 
 
 def _mark_best(cells: list[dict]) -> None:

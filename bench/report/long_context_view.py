@@ -35,7 +35,11 @@ def effective_rows(lengths: pd.DataFrame, t: dict, fmt: Formatter) -> list[dict]
         rows.append({
             "model": r["model"], "lang": r["lang"],
             "tokens": fmt.int(tokens) if tokens is not None else "–",
-            "effective": length_text(effective, tokens, t, fmt) if effective else "",
+            # A drop that may be chance leaves the length open: a lower bound, not a figure.
+            "effective": (f"{t['not_determinable'].format(n=fmt.int(r['next_n']))} "
+                          f"({t['at_least'].format(nominal=nominal_label(effective))})")
+            if effective and r["uncertain"] else length_text(effective, tokens, t, fmt)
+            if effective else "",
             "uncertain": bool(r["uncertain"]),
             "score": _score(r, "effective", fmt),
             "next": f"{length_text(r['next_length'], r['next_tokens'], t, fmt)}: "

@@ -166,7 +166,7 @@ def build_context(
         and all(r["kind"] == "no_reference" for r in summary_view),
         has_llm=any(s.size_class == "llm" for s in info.model_specs),
         money=money_view(decisions, t, fmt, titles) if decisions else None,
-        cascades=cascade_view(decisions, fmt, titles) if decisions else [],
+        cascades=cascade_view(decisions, t, fmt, titles) if decisions else None,
         rows_by_task=rows_by_task,
         task_titles=titles,
         knowledge_rows={k: v for k, v in rows_by_task.items()

@@ -205,19 +205,44 @@ def money_view(dec: RunDecisions, t: dict, fmt: Formatter,
              "value": fmt.sig(s["value"], 3), "per_1k": fmt.sig(s["per_1k"], 2)}
             for s in dec.sensitivity]  # fmt: skip
     models = sorted({s["model"] for s in dec.sensitivity})
-    return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None}
+    return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None,
+            "gaps": break_even_gaps(dec, t, titles)}  # fmt: skip
 
 
-def cascade_view(dec: RunDecisions, fmt: Formatter,
-                 titles: dict[str, str] | None = None) -> list[dict]:  # fmt: skip
-    """Per task: the pair of models and the blended figures at each threshold."""
+CASCADE_MIN_N = 30
+"""Fewer shared samples than this, and a threshold chosen on them would fit chance."""
+
+
+def cascade_view(dec: RunDecisions, t: dict, fmt: Formatter,
+                 titles: dict[str, str] | None = None) -> dict:  # fmt: skip
+    """Per task: the pair of models and the blended figures at each threshold — only where the
+    verdict leaves room for one (no SLM alone shown enough) and n supports choosing a threshold;
+    elsewhere one line says why not."""
     titles = titles or {}
-    out = []
+    verdicts = {d.task: d for d in dec.decisions}
+    shown, not_shown = [], []
     for task, (small, large, points) in sorted(dec.cascades.items()):
-        out.append({
-            "task": task, "title": titles.get(task, task), "small": small, "large": large,
+        title, d = titles.get(task, task), verdicts.get(task)
+        ns = [c.n for c in dec.candidates.get(task, []) if c.model in (small, large)]
+        n = min(ns) if ns else 0
+        if d is not None and d.verdict == "slm_sufficient":
+            not_shown.append(t["cascade_not_needed"].format(task=title, model=d.recommended))
+            continue
+        if n < CASCADE_MIN_N:
+            not_shown.append(t["cascade_too_few"].format(task=title, n=n, need=CASCADE_MIN_N))
+            continue
+        shown.append({
+            "task": task, "title": title, "small": small, "large": large, "n": n,
             "points": [{"threshold": fmt(p.threshold, 1), "escalated": fmt(p.escalated * 100, 0),
                         "accuracy": fmt(p.accuracy, 2), "cost": fmt.sig(p.cost_per_1k, 2),
                         "latency": fmt.sig(p.latency_s, 2)} for p in points[::2]],
         })  # fmt: skip
-    return out
+    return {"shown": shown, "not_shown": not_shown}
+
+
+def break_even_gaps(dec: RunDecisions, t: dict, titles: dict[str, str] | None = None) -> str:
+    """One line naming the tasks without a break-even because no model is recommended there
+    (the verdict is open or nothing meets the requirements); '' when every task has one."""
+    titles = titles or {}
+    open_tasks = [titles.get(d.task, d.task) for d in dec.decisions if not d.recommended]
+    return t["break_even_none"].format(tasks="; ".join(open_tasks)) if open_tasks else ""
