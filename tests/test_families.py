@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from bench.analysis.facts import RunFacts
-from bench.analysis.families import family_overview, rag_table, task_sort_key
+from bench.analysis.families import family_overview, pooled_by_family, rag_table, task_sort_key
 from bench.analysis.long_context import effective_lengths, long_context_table
-from bench.report.family_view import family_view
+from bench.report.family_view import family_view, overview_alt
+from bench.report.figures import pareto_front
 from bench.report.names import task_title
 from bench.report.render import texts
 from bench.report.summary_view import Formatter
@@ -134,3 +135,24 @@ def test_family_view_names_tasks_and_metrics_in_the_readers_words(run_summary, l
     assert rows["needle_de_*"]["title"] == f"{t['long_context_row']} ({t['languages']['de']})"
     # A task without a title of ours (lm-eval's own) keeps its name.
     assert rows["arc_easy"]["title"] == "arc_easy"
+
+
+def test_families_pool_their_samples_and_mark_the_pareto_front():
+    cells = pd.DataFrame([
+        _cell("big", "citizen_requests_de", 0.6, metric="acc", n=30, latency_per_sample=2.0),
+        _cell("big", "citizen_requests_en", 0.8, metric="acc", n=10, latency_per_sample=4.0),
+        _cell("small", "citizen_requests_de", 0.5, metric="acc", n=30, latency_per_sample=0.5),
+        _cell("slow", "citizen_requests_de", 0.4, metric="acc", n=30, latency_per_sample=3.0),
+    ])  # fmt: skip
+    points = pooled_by_family(cells, {n: FACTS.of(n).family for n in set(cells.task)})
+    big = points.set_index("model").loc["big"]
+    # Score mass over all 40 samples; time per sample weighted by n.
+    assert (big.n, big.score) == (40, pytest.approx((0.6 * 30 + 0.8 * 10) / 40))
+    assert big.latency_per_sample == pytest.approx((2.0 * 30 + 4.0 * 10) / 40)
+    assert big.ci_low < big.score < big.ci_high and pd.isna(big.energy_wh_per_1k)
+    xy = list(zip(points.latency_per_sample, points.score, strict=True))
+    assert pareto_front(xy) == [(0.5, 0.5), (2.5, 0.65)]  # 'slow' is dominated by 'big'
+    t = texts("en")
+    alt = overview_alt(points, t["family_labels"], t, Formatter("en"))
+    assert alt.startswith(t["alt_overview"]) and t["family_labels"]["citizen_requests"] in alt
+    assert alt.count(t["alt_front"]) == 2 and "slow 0.4" in alt

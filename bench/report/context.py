@@ -63,7 +63,10 @@ class ReportContext:
     families: dict | None
     """The overview table by task family (see `family_view`); None for an empty run."""
     overview_svg: str | None
-    """Score against time per sample, one panel per task family (inline SVG)."""
+    """Pooled score against time, energy and cost per request, one row per task family
+    (inline SVG)."""
+    overview_alt: str
+    """The overview figure in words: each model's score, interval, n, time, Pareto front."""
     figure_svg: str | None
     """Quality-versus-cost figure (long-context tasks left out), as inline SVG."""
     long_context_svg: str | None

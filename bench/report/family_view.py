@@ -86,3 +86,22 @@ def _mark_best(cells: list[dict]) -> None:
     top = max(values, default=None)
     for c in cells:
         c["best"] = len(values) > 1 and bool(top) and c["sort"] == top
+
+
+def overview_alt(points, titles: dict[str, str], t: dict, fmt: Formatter) -> str:
+    """The overview figure in words (its text alternative): per family, each model's pooled
+    score with interval and n, time per request, and whether it is on the Pareto front."""
+    from bench.report.figures import dominated
+
+    parts = []
+    for family, rows in points.groupby("family", sort=False) if not points.empty else []:
+        xy = list(zip(rows.latency_per_sample, rows.score, strict=True))
+        models = []
+        for row, hollow in zip(rows.itertuples(), dominated(xy), strict=True):
+            score, bounds = fmt.estimate(row.score, row.ci_low, row.ci_high)
+            front = "" if hollow else t["alt_front"]
+            models.append(t["alt_model"].format(model=row.model, score=score, ci=bounds, n=row.n,
+                                                s=fmt.sig(row.latency_per_sample, 2),
+                                                front=front))  # fmt: skip
+        parts.append(f"{titles.get(family, family)}: {'; '.join(models)}")
+    return t["alt_overview"] + " " + ". ".join(parts) + "." if parts else ""

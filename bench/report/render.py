@@ -14,14 +14,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bench.analysis import figures as fig
 from bench.analysis.facts import run_facts
-from bench.analysis.families import family_overview, rag_table, task_sort_key
+from bench.analysis.families import family_overview, pooled_by_family, rag_table, task_sort_key
 from bench.analysis.long_context import effective_lengths, long_context_table
 from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
 from bench.report.backends_view import model_rows, variant_groups
 from bench.report.context import ReportContext, texts
-from bench.report.family_view import family_view
+from bench.report.family_view import family_view, overview_alt
 from bench.report.figures import (
     long_context_figure,
     overview_figure,
@@ -134,7 +134,12 @@ def build_context(
     perf = perf_view(perf_results, fmt)
     cells = store.cells()
     energy_prov = _provenance(cells, Metric.ENERGY)
-    labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
+    labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci",
+                                "fig_front")}  # fmt: skip
+    # Needle tasks are left out of the overview: the long-context curve shows them.
+    pooled = (pooled_by_family(table[~table.task.isin(long_tasks)],
+                               {name: f.family for name, f in facts.tasks.items()})
+              if not table.empty else pd.DataFrame())  # fmt: skip
     rows_by_task = _task_rows(table, t, fmt, costs.currency)
     # Readers see tasks by their titles; identifiers only in the method section.
     titles = {name: task_title(facts.of(name), t)
@@ -174,12 +179,9 @@ def build_context(
         families=family_view(family_overview(table, facts, lengths),
                              list(dict.fromkeys(table.model)), t, fmt, titles)
         if not table.empty else None,
-        # Needle tasks are left out here: the long-context curve shows them, length by length.
-        overview_svg=overview_figure(
-            table[~table.task.isin(long_tasks)],
-            {name: f.family for name, f in facts.tasks.items()}, t["family_labels"], labels)
-        if not table.empty else None,
-        figure_svg=trade_off_figure(table[~table.task.isin(long_tasks)], labels)
+        overview_svg=overview_figure(pooled, t["family_labels"], labels),
+        overview_alt=overview_alt(pooled, t["family_labels"], t, fmt),
+        figure_svg=trade_off_figure(table[~table.task.isin(long_tasks)], labels, titles)
         if not table.empty else None,
         long_context_svg=long_context_figure(curves),
         perf=perf, perf_svg=perf_figure(perf["series"]),
