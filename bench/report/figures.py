@@ -54,6 +54,28 @@ def _svg(fig) -> str:
     return text[text.find("<svg") :]  # drop the XML prologue so it can sit inside HTML
 
 
+def _panel(ax, rows: pd.DataFrame, col: str, style: dict) -> None:
+    """Score (with its interval) against `col`, one marker per model: dominated models
+    hollow, the Pareto front as a dashed step line, x from zero (small differences are not
+    blown up), few ticks (small panels)."""
+    valid = rows.dropna(subset=[col])
+    xy = list(zip(valid[col], valid.score, strict=True))
+    for (x, y), row, hollow in zip(xy, valid.itertuples(), dominated(xy), strict=True):
+        colour, marker = style[row.model]
+        ax.errorbar(x, y, yerr=[[max(0.0, y - row.ci_low)], [max(0.0, row.ci_high - y)]],
+                    fmt=marker, color=colour, markersize=7, capsize=3, zorder=3,
+                    markerfacecolor="none" if hollow else colour)  # fmt: skip
+    front = pareto_front(xy)
+    if len(front) > 1:
+        fx, fy = zip(*front, strict=True)
+        ax.step(fx, fy, where="post", color="#777", linestyle="--", linewidth=1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlim(0, max((x for x, _ in xy), default=0) * 1.15 or 1.0)
+    ax.grid(alpha=0.3)
+    ax.locator_params(axis="x", nbins=4)
+    ax.tick_params(labelsize=7)
+
+
 def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None,
                      titles: dict[str, str] | None = None) -> str | None:  # fmt: skip
     """Accuracy against each cost, one row of panels per task, one marker per model;
@@ -78,28 +100,11 @@ def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None,
         rows = ok[ok.task == task]
         for c, (col, key) in enumerate(axes_cols):
             ax = axes[r][c]
-            valid = rows.dropna(subset=[col])
-            hollow = dominated(list(zip(valid[col], valid.accuracy, strict=True)))
-            for (_, row), is_dominated in zip(valid.iterrows(), hollow, strict=True):
-                colour, marker = style[row.model]
-                yerr = [
-                    [max(0.0, row.accuracy - row.ci_low)],
-                    [max(0.0, row.ci_high - row.accuracy)],
-                ]
-                ax.errorbar(row[col], row.accuracy, yerr=yerr, fmt=marker, color=colour,
-                            markersize=7, capsize=3, label=row.model,
-                            markerfacecolor="none" if is_dominated else colour)  # fmt: skip
-            ax.set_ylim(-0.02, 1.02)
-            if len(valid):
-                # From zero, so small differences are not blown up; headroom for markers.
-                ax.set_xlim(0, float(valid[col].max()) * 1.15 or 1.0)
-            ax.grid(alpha=0.3)
-            ax.locator_params(axis="x", nbins=4)  # small panels: few ticks, no overlap
+            _panel(ax, rows.rename(columns={"accuracy": "score"}), col, style)
             ax.set_xlabel(labels[key], fontsize=8)
             if c == 0:
                 title = textwrap.fill((titles or {}).get(task, task), 30)
                 ax.set_ylabel(f"{title}\n({labels['fig_ci']})", fontsize=7)
-            ax.tick_params(labelsize=7)
     handles = [plt.Line2D([], [], color=style[m][0], marker=style[m][1], linestyle="", label=m)
                for m in models]  # fmt: skip
     fig.legend(handles=handles, loc="upper center", ncol=min(4, len(models)), fontsize=8,
@@ -151,22 +156,7 @@ def overview_figure(points: pd.DataFrame, titles: dict[str, str],
         rows = points[points.family == family]
         for c, (col, key) in enumerate(axes_cols):
             ax = axes[r][c]
-            valid = rows.dropna(subset=[col])
-            xy = list(zip(valid[col], valid.score, strict=True))
-            for (x, y), row, hollow in zip(xy, valid.itertuples(), dominated(xy), strict=True):
-                colour, marker = style[row.model]
-                ax.errorbar(x, y, yerr=[[y - row.ci_low], [row.ci_high - y]], fmt=marker,
-                            color=colour, markersize=7, capsize=3, zorder=3,
-                            markerfacecolor="none" if hollow else colour)  # fmt: skip
-            front = pareto_front(xy)
-            if len(front) > 1:
-                fx, fy = zip(*front, strict=True)
-                ax.step(fx, fy, where="post", color="#777", linestyle="--", linewidth=1)
-            ax.set_ylim(-0.02, 1.02)
-            ax.set_xlim(0, max((x for x, _ in xy), default=0) * 1.15 or 1.0)
-            ax.grid(alpha=0.3)
-            ax.locator_params(axis="x", nbins=4)
-            ax.tick_params(labelsize=7)
+            _panel(ax, rows, col, style)
             ax.set_xlabel(labels[key], fontsize=7)  # on every row: rows are read one by one
             if c == 0:
                 ax.set_ylabel(textwrap.fill(titles.get(family, family), 26), fontsize=7)
