@@ -7,38 +7,46 @@ from bench.analysis.facts import RunFacts
 from bench.analysis.requirements import Requirement, RequirementsProfile
 from bench.analysis.verdicts import RunDecisions
 from bench.report.names import task_title
-from bench.report.numbers import Formatter
+from bench.report.numbers import Formatter, interval_digits
 
 __all__ = ["Formatter", "cascade_view", "money_view", "requirements_lines", "summary_rows"]
 
 
-def _points(x: float, fmt: Formatter) -> str:
+def _digits(test) -> int:
+    """Decimals of a difference in points: what its interval supports, at most one."""
+    digits = interval_digits(test.lower * 100, test.upper * 100)
+    return 1 if digits is None else min(digits, 1)
+
+
+def _points(x: float, fmt: Formatter, digits: int = 1) -> str:
     """A difference of scores in percentage points, signed."""
-    text = fmt(abs(x) * 100, 1)
+    text = fmt(abs(x) * 100, digits)
     return ("+" if x > 0 else "−" if x < 0 else "±") + text
 
 
-def _bound(x: float, t: dict, fmt: Formatter) -> str:
+def _bound(x: float, t: dict, fmt: Formatter, digits: int = 1) -> str:
     """A bound of the difference in words: '4.2 points worse' / 'better' / 'equal'."""
     if abs(x) < 5e-4:
         return t["points_equal"]
     key = "points_worse" if x < 0 else "points_better"
-    return t[key].format(p=fmt(abs(x) * 100, 1))
+    return t[key].format(p=fmt(abs(x) * 100, digits))
 
 
 def _relative_line(d: Decision, cmp: Comparison, t: dict, fmt: Formatter) -> str:
     test = cmp.test
-    args = {"model": cmp.model, "ref": d.reference.model, "diff": _points(test.difference, fmt),
+    digits = _digits(test)
+    args = {"model": cmp.model, "ref": d.reference.model,
+            "diff": _points(test.difference, fmt, digits),
             "n": test.n, "d": fmt(d.margin * 100, 0)}  # fmt: skip
     if test.outcome == "inferior":
-        line = t["rel_needed"].format(worse=fmt(-test.upper * 100, 1), **args)
+        line = t["rel_needed"].format(worse=fmt(-test.upper * 100, _digits(test)), **args)
     elif test.lower >= 0:
         line = t["rel_at_least_as_good"].format(**args)
     elif test.outcome == "noninferior":
-        line = t["rel_sufficient"].format(worse=fmt(-test.lower * 100, 1), **args)
+        line = t["rel_sufficient"].format(worse=fmt(-test.lower * 100, _digits(test)), **args)
     else:
-        line = t["rel_open"].format(low=_bound(test.lower, t, fmt),
-                                    high=_bound(test.upper, t, fmt), **args)  # fmt: skip
+        line = t["rel_open"].format(low=_bound(test.lower, t, fmt, digits),
+                                    high=_bound(test.upper, t, fmt, digits), **args)  # fmt: skip
     return line if cmp.tested else f"{line} {t['not_tested']}"
 
 
@@ -106,14 +114,16 @@ def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
     if d.mode == "relative" and cmp and d.reference:
         test, args = cmp.test, {"model": cmp.model, "ref": d.reference.model, "n": cmp.test.n}
         if d.verdict == "slm_sufficient":
-            worse = fmt(-test.lower * 100, 1)
+            worse = fmt(-test.lower * 100, _digits(test))
             text = (t["say_better"].format(**args) if test.lower >= 0
                     else t["say_sufficient"].format(worse=worse, **args))  # fmt: skip
         elif d.verdict in {"llm_needed", "none_meets"}:
-            text = t["say_needed"].format(worse=fmt(-test.upper * 100, 1), **args)
+            text = t["say_needed"].format(worse=fmt(-test.upper * 100, _digits(test)), **args)
         else:
-            text = t["say_open"].format(low=_bound(test.lower, t, fmt),
-                                        high=_bound(test.upper, t, fmt), **args)  # fmt: skip
+            digits = _digits(test)
+            text = t["say_open"].format(low=_bound(test.lower, t, fmt, digits),
+                                        high=_bound(test.upper, t, fmt, digits),
+                                        **args)  # fmt: skip
     elif d.mode == "absolute" and d.check(d.deciding or d.recommended):
         chk = d.check(d.deciding or d.recommended)
         text = t["say_absolute"].format(model=chk.model, lo=fmt(chk.low * 100, 0),
