@@ -55,3 +55,13 @@ def test_small_money_is_shown_in_cents():
     assert fmt.money(0.000412, "USD") == "0,041 ¢"
     assert fmt.money(12.5, "EUR") == "12,50 EUR"
     assert fmt.money(0.5, "JPY") == "0,50 JPY"  # no cents known: the currency itself
+
+
+def test_large_estimates_round_their_whole_part():
+    fmt = Formatter("en")
+    assert (fmt.approx(142_668), fmt.approx(1_500, 3), fmt.approx(42.4)) == (
+        "140,000",
+        "1,500",
+        "42",
+    )
+    assert (fmt.approx(0.43), fmt.approx(None)) == ("0.43", "–")

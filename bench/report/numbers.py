@@ -56,6 +56,15 @@ class Formatter:
         """A figure without an interval, to `figures` significant digits (0.083, 12, 1,234)."""
         return "–" if _missing(value) else self(value, significant_digits(value, figures))
 
+    def approx(self, value, figures: int = 2) -> str:
+        """A large estimate rounded to `figures` significant digits, whole part included
+        (142,668 → 140,000): a break-even volume is no more precise than its inputs."""
+        if _missing(value):
+            return "–"
+        if abs(value) < 1:
+            return self.sig(value, figures)
+        return self(round(value, figures - 1 - math.floor(math.log10(abs(value)))), 0)
+
     def estimate(self, value, low, high, scale: float = 1.0) -> tuple[str, str]:
         """(value, 'low–high'), both rounded to the decimals the interval supports (times
         `scale`, e.g. 100 for percentage points); three decimals where there is no interval."""

@@ -170,7 +170,7 @@ def build_context(
         summary_undecided=bool(summary_view)
         and all(r["kind"] == "no_reference" for r in summary_view),
         has_llm=any(s.size_class == "llm" for s in info.model_specs),
-        money=money_view(decisions, t, fmt, titles) if decisions else None,
+        money=money_view(decisions, t, fmt, costs.currency, titles) if decisions else None,
         cascades=cascade_view(decisions, t, fmt, titles) if decisions else None,
         rows_by_task=rows_by_task,
         task_titles=titles,

@@ -197,7 +197,17 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
     return rows
 
 
-def money_view(dec: RunDecisions, t: dict, fmt: Formatter,
+def _assumed(row: dict, fmt: Formatter, currency: str) -> str:
+    """An assumption's value with its unit: 1,500 EUR, 0.35 EUR/kWh, 30 %."""
+    value = row["value"]
+    if row["assumption"] == "utilisation":
+        return f"{fmt(value * 100, 0)} %"
+    if row["assumption"] == "electricity_per_kwh":
+        return f"{fmt(value, 2)} {currency}/kWh"
+    return f"{fmt.approx(value, 3)} {currency}"
+
+
+def money_view(dec: RunDecisions, t: dict, fmt: Formatter, currency: str = "EUR",
                titles: dict[str, str] | None = None) -> dict:  # fmt: skip
     """Break-even lines (each task by its title) and the sensitivity table."""
     titles = titles or {}
@@ -207,12 +217,14 @@ def money_view(dec: RunDecisions, t: dict, fmt: Formatter,
             line = t["no_break_even"].format(api=b["api"], model=b["model"])
         else:
             line = t["break_even"].format(model=b["model"], api=b["api"],
-                                          volume=fmt.int(b["volume"]))  # fmt: skip
+                                          volume=fmt.approx(b["volume"]))  # fmt: skip
             if b["beyond_capacity"]:
-                line += " " + t["beyond_capacity"].format(capacity=fmt.int(b["capacity"]))
+                line += " " + t["beyond_capacity"].format(capacity=fmt.approx(b["capacity"]))
         lines.append(f"{titles.get(b['task'], b['task'])}: {line}")
-    sens = [{"model": s["model"], "assumption": s["assumption"], "factor": fmt(s["factor"], 1),
-             "value": fmt.sig(s["value"], 3), "per_1k": fmt.sig(s["per_1k"], 2)}
+    names = t["assumption_names"]
+    sens = [{"model": s["model"], "assumption": names.get(s["assumption"], s["assumption"]),
+             "factor": fmt(s["factor"], 1), "value": _assumed(s, fmt, currency),
+             "per_1k": fmt.money(s["per_1k"], currency)}
             for s in dec.sensitivity]  # fmt: skip
     models = sorted({s["model"] for s in dec.sensitivity})
     return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None,
