@@ -136,6 +136,7 @@ def build_context(
     energy_prov = _provenance(cells, Metric.ENERGY)
     labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci",
                                 "fig_front")}  # fmt: skip
+    labels["fig_cost"] = f"{labels['fig_cost']} ({costs.currency})"
     # Needle tasks are left out of the overview: the long-context curve shows them.
     pooled = (pooled_by_family(table[~table.task.isin(long_tasks)],
                                {name: f.family for name, f in facts.tasks.items()})
