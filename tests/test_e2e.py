@@ -23,6 +23,7 @@ from bench.report.render import texts
 from bench.results.records import Metric, Phase
 from bench.results.store import open_run
 
+from .browser import measure
 from .conftest import REPO, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -419,6 +420,11 @@ def test_report_renders_in_headless_chromium(matrix_run, lang):
         assert shot.exists() and shot.stat().st_size > 10_000, out.stderr[-2000:]
         console = [ln for ln in out.stderr.splitlines() if "CONSOLE" in ln]
         assert not console, console
+    # The whole report (both models, every task) fits a laptop and a phone: nothing reaches
+    # past the viewport, and every key figure shown is on screen.
+    for width in (1280, 390):
+        found = measure(page, width, base)
+        assert found["wide"] == [] and found["keys_off"] == [], (width, found["wide"][:10])
     dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
                          timeout=120).stdout  # fmt: skip
     assert f'<html lang="{lang}">' in dom
