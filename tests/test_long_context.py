@@ -78,6 +78,7 @@ def test_no_next_length_or_no_effective_length_leaves_uncertainty_open():
 def test_effective_rows_label_tokens_with_the_nominal_length(lang):
     t, fmt = texts(lang), Formatter(lang)
     assert [nominal_label(n) for n in (512, 4096, 32768)] == ["512", "4k", "32k"]
+    assert nominal_label(1024.0) == "1k"  # a column with gaps holds floats
     label = length_text(4096, 3712, t, fmt)
     assert label == {"en": "4k nominal = 3,712 tokens", "de": "nominal 4k = 3.712 Tokens"}[lang]
     assert length_text(4096, None, t, fmt) == t["nominal_only"].format(nominal="4k")

@@ -12,6 +12,7 @@ def nominal_label(length: int | None) -> str:
     """A nominal length as the curve's axis writes it: 512, 1k, 2k … 32k."""
     if length is None:
         return "–"
+    length = int(length)  # a table column with gaps holds floats: 1024.0 is still "1k"
     return f"{length // 1024}k" if length >= 1024 else str(length)
 
 
@@ -41,12 +42,13 @@ def effective_rows(lengths: pd.DataFrame, t: dict, fmt: Formatter) -> list[dict]
             if effective and r["uncertain"] else length_text(effective, tokens, t, fmt)
             if effective else "",
             "uncertain": bool(r["uncertain"]),
-            "score": _score(r, "effective", fmt),
+            # No effective length rests on the shortest length's score: shown in its place.
+            "score": _score(r, "effective" if effective else "first", fmt),
             "next": f"{length_text(r['next_length'], r['next_tokens'], t, fmt)}: "
             f"{_score(r, 'next', fmt)}" if r["next_length"] is not None else "–",
             "floor": _score(r, "floor", fmt, low="floor_low", high="floor_high"),
-            "longest_run": fmt.int(r["longest_run"]),
-            "skipped_from": fmt.int(r["skipped_from"]),
+            "longest_run": nominal_label(r["longest_run"]),
+            "skipped_from": nominal_label(r["skipped_from"]),
         })  # fmt: skip
     return rows
 

@@ -139,10 +139,13 @@ def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
             text += " " + t["say_beyond"].format(items=fmt.int(items or 0))
         elif d.samples_needed is not None and d.deciding in cands:
             text += " " + t["say_more"].format(total=fmt.int(d.samples_needed))
-    c = cands.get(d.recommended)
+    # The recommended model's running figures; with none recommended, those of the model the
+    # open verdict is about, named, so the reader sees what it would cost.
+    c = cands.get(d.recommended) or cands.get(d.deciding)
     if c is not None:
         wh = c.energy_wh_per_1k / 1000 if c.energy_wh_per_1k is not None else None
-        text += " " + t["say_costs"].format(
+        text += " " + t["say_costs" if c.model == d.recommended else "say_costs_of"].format(
+            model=c.model,
             lat=fmt.sig(c.latency_s, 2),
             energy=fmt.energy(wh) + (f" ({t['estimated']})" if energy_estimated else ""),
             cost=fmt.money(c.cost_per_1k, currency),
