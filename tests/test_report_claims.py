@@ -7,10 +7,16 @@ import pytest
 
 from bench.analysis.cascade import CascadePoint
 from bench.analysis.decide import Candidate, Decision
+from bench.analysis.requirements import DEVICES_MIB, Requirement
 from bench.analysis.verdicts import RunDecisions
 from bench.report.context import texts
 from bench.report.numbers import Formatter
-from bench.report.summary_view import CASCADE_MIN_N, break_even_gaps, cascade_view
+from bench.report.summary_view import (
+    CASCADE_MIN_N,
+    break_even_gaps,
+    cascade_view,
+    requirement_text,
+)
 
 POINTS = [CascadePoint(threshold=x / 10, escalated=1 - x / 10, accuracy=0.7, cost_per_1k=0.01,
                        latency_s=0.2) for x in range(11)]  # fmt: skip
@@ -57,3 +63,12 @@ def test_break_even_is_missing_in_one_line_where_no_model_is_recommended():
     line = break_even_gaps(_run(30), t, {"open": "Offene Aufgabe"})
     assert line == t["break_even_none"].format(tasks="Offene Aufgabe")
     assert break_even_gaps(RunDecisions(decisions=[], costs={}, candidates={}), t) == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_requirements_read_as_words_not_identifiers(lang):
+    t, fmt = texts(lang), Formatter(lang)
+    assert set(t["device_names"]) == set(DEVICES_MIB)  # every device has a name
+    text = requirement_text(Requirement(device="laptop-16gb", margin=0.05), t, fmt)
+    assert "laptop-16gb" not in text and t["device_names"]["laptop-16gb"] in text
+    assert text.startswith(t["req_margin"].format(d="5")) and "{" not in text

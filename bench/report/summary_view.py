@@ -64,7 +64,7 @@ def requirement_text(r: Requirement, t: dict, fmt: Formatter) -> str:
     if r.max_latency_s:
         parts.append(t["req_latency"].format(s=fmt(r.max_latency_s, 1)))
     if r.device:
-        parts.append(t["req_device"].format(device=r.device))
+        parts.append(t["req_device"].format(device=t["device_names"].get(r.device, r.device)))
     if r.max_memory_mib:
         parts.append(t["req_memory"].format(m=fmt.int(r.max_memory_mib)))
     if r.max_energy_wh_per_1k:
