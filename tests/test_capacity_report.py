@@ -22,6 +22,7 @@ from bench.run.config import LoadConfig
 
 FIXTURE = next((Path(__file__).parent / "fixtures" / "run_facts").iterdir())
 MODEL, TASK = "smollm2-135m-instruct", "citizen_requests_de"
+TITLE = "Route citizen requests — choose the department (German)"  # how the report names it
 COSTS = CostProfile(hardware_price=8760.0, lifetime_years=1.0, utilisation=1.0,
                     electricity_per_kwh=0.5)  # fmt: skip
 """1 currency per busy hour of hardware: costs below are easy to check by hand."""
@@ -122,7 +123,7 @@ FLOOR = RequirementsProfile(defaults=Requirement(min_accuracy=0.0))
 
 def test_money_section_names_the_batched_basis_without_a_sweep(run):
     ctx = build_context(run, "en", FLOOR, COSTS)
-    lines = [line for line in ctx.money["break_even"] if line.startswith(TASK)]
+    lines = [line for line in ctx.money["break_even"] if line.startswith(TITLE)]
     assert lines and all("cost basis: batched" in line for line in lines)
     assert ctx.load["rows"] == []
 
@@ -131,11 +132,11 @@ def test_money_section_and_verdict_cost_rest_on_capacity_where_a_sweep_ran(run):
     before = build_context(run, "en", FLOOR, COSTS)
     run.write_load(load_result(sweep(0)))
     ctx = build_context(run, "en", FLOOR, COSTS)
-    lines = [line for line in ctx.money["break_even"] if line.startswith(TASK)]
+    lines = [line for line in ctx.money["break_even"] if line.startswith(TITLE)]
     assert lines and all("cost basis: load sweep: capacity 2.5 requests/s with p95 e2e ≤ 1.9 s"
                          in line for line in lines)  # fmt: skip
     # the other task of the run had no sweep: its basis stays the batched one
-    assert all("batched" in line for line in ctx.money["break_even"] if not line.startswith(TASK))
+    assert all("batched" in line for line in ctx.money["break_even"] if not line.startswith(TITLE))
     (row,) = ctx.load["rows"]
     assert row["per_1k"] == f"{cost_at_capacity(2.5, 130.0, COSTS).per_1k:.4f}"
     assert ctx.money != before.money

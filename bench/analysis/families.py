@@ -92,7 +92,9 @@ def family_overview(summary: pd.DataFrame, facts: RunFacts, lengths: pd.DataFram
             m: {"effective_length": _int_or_none(per_model.at[m, "effective_length"]),
                 "effective_tokens": _int_or_none(per_model.at[m, "effective_tokens"]),
                 "uncertain": _bool_or_none(per_model.at[m, "uncertain"]),
-                "longest_run": _int_or_none(per_model.at[m, "longest_run"])}
+                "longest_run": _int_or_none(per_model.at[m, "longest_run"]),
+                # the scores the length rests on: at it, or at the shortest length without one
+                **{key: _float_or_none(per_model.at[m, key]) for key in SCORE_KEYS}}
             if m in per_model.index else None
             for m in models
         }  # fmt: skip
@@ -116,5 +118,57 @@ def _int_or_none(value) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
+SCORE_KEYS = (
+    "effective_score",
+    "effective_ci_low",
+    "effective_ci_high",
+    "effective_n",
+    "first_length",
+    "first_score",
+    "first_ci_low",
+    "first_ci_high",
+    "first_n",
+)
+"""Fields of an effective length row that carry the scores (and n) it rests on."""
+
+
+def _float_or_none(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def _bool_or_none(value) -> bool | None:
     return None if value is None or pd.isna(value) else bool(value)
+
+
+POOLED_AXES = ("latency_per_sample", "energy_wh_per_1k", "cost_per_1k")
+"""What a family's pooled score is set against: time, energy and money per request."""
+
+
+def pooled_by_family(summary: pd.DataFrame, family_of: dict[str, str]) -> pd.DataFrame:
+    """Per family × model: the score pooled over all the family's samples (score mass / n,
+    Wilson 95 % interval) and each of `POOLED_AXES` as its n-weighted mean per request.
+
+    Columns: family, model, n, score, ci_low, ci_high and the axes (NaN where not recorded).
+    """
+    from bench.analysis.stats import wilson_interval
+
+    ok = summary.dropna(subset=["accuracy"]) if "accuracy" in summary else summary.iloc[0:0]
+    ok = ok.assign(family=ok.task.map(family_of)).dropna(subset=["family"])
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    rows = []
+    for (family, model), g in ok.groupby(["family", "model"], sort=False):
+        n = float(g.n.sum())
+        mass = float((g.accuracy * g.n).sum())
+        low, high = wilson_interval(mass, int(n))
+        row = {"family": family, "model": model, "n": int(n), "score": mass / n,
+               "ci_low": low, "ci_high": high}  # fmt: skip
+        for axis in POOLED_AXES:
+            values = g[[axis, "n"]].dropna() if axis in g else g.iloc[0:0]
+            row[axis] = (float((values[axis] * values.n).sum() / values.n.sum())
+                         if len(values) else float("nan"))  # fmt: skip
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    order = out.family.map(lambda f: (rank.get(f, len(rank)), f))
+    return out.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")

@@ -91,12 +91,18 @@ def _around(ran: pd.DataFrame, effective: int | None, share: float) -> dict:
     """Tokens and scores at the effective length and the next one, the floor, uncertainty."""
     out = dict.fromkeys(
         ["effective_tokens", "effective_score", "effective_ci_low", "effective_ci_high",
-         "next_length", "next_tokens", "next_score", "next_ci_low", "next_ci_high",
-         "floor", "floor_low", "floor_high", "uncertain"]
+         "effective_n", "next_length", "next_tokens", "next_score", "next_ci_low",
+         "next_ci_high", "next_n", "first_length", "first_score", "first_ci_low",
+         "first_ci_high", "first_n", "floor", "floor_low", "floor_high", "uncertain"]
     )  # fmt: skip
-    if effective is None:
+    if ran.empty:
         return out
     first = ran.iloc[0]
+    # The shortest length's score is what "no effective length" rests on: kept with its n.
+    out.update(first_length=int(first.length), first_score=first.score,
+               first_ci_low=first.ci_low, first_ci_high=first.ci_high, first_n=first.n)  # fmt: skip
+    if effective is None:
+        return out
     out.update(floor=share * first.score, floor_low=share * first.ci_low,
                floor_high=share * first.ci_high)  # fmt: skip
     at = int(ran.index[ran.length == effective][0])
@@ -107,7 +113,7 @@ def _around(ran: pd.DataFrame, effective: int | None, share: float) -> dict:
         tokens = r.mean_input_tokens
         out.update({f"{prefix}_tokens": None if pd.isna(tokens) else round(float(tokens)),
                     f"{prefix}_score": r.score, f"{prefix}_ci_low": r.ci_low,
-                    f"{prefix}_ci_high": r.ci_high})  # fmt: skip
+                    f"{prefix}_ci_high": r.ci_high, f"{prefix}_n": r.n})  # fmt: skip
         if prefix == "next":
             out["next_length"] = int(r.length)
             out["uncertain"] = drop_is_uncertain(

@@ -51,16 +51,22 @@ class ReportContext:
     """The run holds at least one LLM to compare with."""
     money: dict | None
     """Break-even lines and the sensitivity table; None without decisions."""
-    cascades: list[dict]
-    """Cascade what-ifs per task (small model first, escalation to the large one)."""
+    cascades: dict | None
+    """Cascade what-ifs (small model first, escalation to the large one): 'shown' per task
+    where verdict and n support one, 'not_shown' one line per other task saying why."""
     rows_by_task: dict[str, list[dict]]
     """Per task, one formatted row per model: accuracy with CI, speed, memory, energy, cost."""
+    task_titles: dict[str, str]
+    """Task identifier → its title in the reader's language (identifiers: method section)."""
     knowledge_rows: dict[str, list[dict]]
     """The rows of the knowledge family's tasks (where larger models should win)."""
     families: dict | None
     """The overview table by task family (see `family_view`); None for an empty run."""
     overview_svg: str | None
-    """Score against time per sample, one panel per task family (inline SVG)."""
+    """Pooled score against time, energy and cost per request, one row per task family
+    (inline SVG)."""
+    overview_alt: str
+    """The overview figure in words: each model's score, interval, n, time, Pareto front."""
     figure_svg: str | None
     """Quality-versus-cost figure (long-context tasks left out), as inline SVG."""
     long_context_svg: str | None

@@ -8,7 +8,6 @@ import textwrap
 import pandas as pd
 
 from bench.analysis import figures as derived
-from bench.analysis.families import FAMILY_ORDER
 from bench.results.records import Metric
 
 # Okabe–Ito palette: distinguishable with the common forms of colour blindness.
@@ -27,6 +26,7 @@ DEFAULT_LABELS = {
     "fig_memory": "peak RSS of the model process (MiB)",
     "fig_cost": "cost per 1,000 requests",
     "fig_ci": "95 % CI",
+    "fig_front": "Pareto front",
 }
 
 
@@ -54,7 +54,30 @@ def _svg(fig) -> str:
     return text[text.find("<svg") :]  # drop the XML prologue so it can sit inside HTML
 
 
-def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None) -> str | None:
+def _panel(ax, rows: pd.DataFrame, col: str, style: dict) -> None:
+    """Score (with its interval) against `col`, one marker per model: dominated models
+    hollow, the Pareto front as a dashed step line, x from zero (small differences are not
+    blown up), few ticks (small panels)."""
+    valid = rows.dropna(subset=[col])
+    xy = list(zip(valid[col], valid.score, strict=True))
+    for (x, y), row, hollow in zip(xy, valid.itertuples(), dominated(xy), strict=True):
+        colour, marker = style[row.model]
+        ax.errorbar(x, y, yerr=[[max(0.0, y - row.ci_low)], [max(0.0, row.ci_high - y)]],
+                    fmt=marker, color=colour, markersize=7, capsize=3, zorder=3,
+                    markerfacecolor="none" if hollow else colour)  # fmt: skip
+    front = pareto_front(xy)
+    if len(front) > 1:
+        fx, fy = zip(*front, strict=True)
+        ax.step(fx, fy, where="post", color="#777", linestyle="--", linewidth=1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlim(0, max((x for x, _ in xy), default=0) * 1.15 or 1.0)
+    ax.grid(alpha=0.3)
+    ax.locator_params(axis="x", nbins=4)
+    ax.tick_params(labelsize=7)
+
+
+def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None,
+                     titles: dict[str, str] | None = None) -> str | None:  # fmt: skip
     """Accuracy against each cost, one row of panels per task, one marker per model;
     dominated models (Pareto) drawn hollow."""
     import matplotlib
@@ -77,27 +100,11 @@ def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None) -> str |
         rows = ok[ok.task == task]
         for c, (col, key) in enumerate(axes_cols):
             ax = axes[r][c]
-            valid = rows.dropna(subset=[col])
-            hollow = dominated(list(zip(valid[col], valid.accuracy, strict=True)))
-            for (_, row), is_dominated in zip(valid.iterrows(), hollow, strict=True):
-                colour, marker = style[row.model]
-                yerr = [
-                    [max(0.0, row.accuracy - row.ci_low)],
-                    [max(0.0, row.ci_high - row.accuracy)],
-                ]
-                ax.errorbar(row[col], row.accuracy, yerr=yerr, fmt=marker, color=colour,
-                            markersize=7, capsize=3, label=row.model,
-                            markerfacecolor="none" if is_dominated else colour)  # fmt: skip
-            ax.set_ylim(-0.02, 1.02)
-            if len(valid):
-                # From zero, so small differences are not blown up; headroom for markers.
-                ax.set_xlim(0, float(valid[col].max()) * 1.15 or 1.0)
-            ax.grid(alpha=0.3)
-            ax.locator_params(axis="x", nbins=4)  # small panels: few ticks, no overlap
+            _panel(ax, rows.rename(columns={"accuracy": "score"}), col, style)
             ax.set_xlabel(labels[key], fontsize=8)
             if c == 0:
-                ax.set_ylabel(f"{task}\n{rows.metric.iloc[0]} ({labels['fig_ci']})", fontsize=8)
-            ax.tick_params(labelsize=7)
+                title = textwrap.fill((titles or {}).get(task, task), 30)
+                ax.set_ylabel(f"{title}\n({labels['fig_ci']})", fontsize=7)
     handles = [plt.Line2D([], [], color=style[m][0], marker=style[m][1], linestyle="", label=m)
                for m in models]  # fmt: skip
     fig.legend(handles=handles, loc="upper center", ncol=min(4, len(models)), fontsize=8,
@@ -108,59 +115,56 @@ def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None) -> str |
     return svg
 
 
-def overview_figure(summary: pd.DataFrame, family_of: dict[str, str], titles: dict[str, str],
+OVERVIEW_AXES = [
+    (Metric.LATENCY_PER_SAMPLE.value, "fig_latency"),
+    (derived.ENERGY_WH_PER_1K, "fig_energy"),
+    ("cost_per_1k", "fig_cost"),
+]
+
+
+def pareto_front(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The non-dominated (cost, score) points, cheapest first: the step line of the figure."""
+    hollow = dominated(points)
+    return sorted(p for p, d in zip(points, hollow, strict=True) if not d)
+
+
+def overview_figure(points: pd.DataFrame, titles: dict[str, str],
                     labels: dict | None = None) -> str | None:  # fmt: skip
-    """One panel per task family: pooled score (score mass over all its samples, Wilson 95 %
-    interval) against model time per sample, one marker per model; dominated models hollow."""
+    """One row of panels per task family, one column per cost (time, energy, money per
+    request): the family's pooled score with its Wilson 95 % interval, one marker per model,
+    dominated models hollow and the Pareto front as a dashed step line.
+
+    `points` is `bench.analysis.families.pooled_by_family`."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bench.analysis.stats import wilson_interval
-
     labels = {**DEFAULT_LABELS, **(labels or {})}
-    col = Metric.LATENCY_PER_SAMPLE.value
-    ok = summary.dropna(subset=["accuracy"])
-    if ok.empty or col not in ok:
+    if points.empty:
         return None
-    ok = ok.assign(family=ok.task.map(family_of)).dropna(subset=["family", col])
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
-    families = sorted(dict.fromkeys(ok.family), key=lambda f: (rank.get(f, len(rank)), f))
-    models = list(dict.fromkeys(summary.model))
+    axes_cols = [(c, k) for c, k in OVERVIEW_AXES if c in points and points[c].notna().any()]
+    if not axes_cols:
+        return None
+    families = list(dict.fromkeys(points.family))
+    models = list(dict.fromkeys(points.model))
     style = {m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)])
              for i, m in enumerate(models)}  # fmt: skip
-    ncols = min(4, len(families))
-    nrows = -(-len(families) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(3.1 * ncols, 2.7 * nrows))
-    for i, family in enumerate(families):
-        ax = axes[i // ncols][i % ncols]
-        points = []
-        for model, rows in ok[ok.family == family].groupby("model", sort=False):
-            n = float(rows.n.sum())
-            mass = float((rows.accuracy * rows.n).sum())
-            seconds = float((rows[col] * rows.n).sum() / n)
-            low, high = wilson_interval(mass, int(n))
-            points.append((model, seconds, mass / n, low, high))
-        hollow = dominated([(p[1], p[2]) for p in points])
-        for (model, x, y, low, high), is_dominated in zip(points, hollow, strict=True):
-            colour, marker = style[model]
-            ax.errorbar(x, y, yerr=[[y - low], [high - y]], fmt=marker, color=colour,
-                        markersize=7, capsize=3,
-                        markerfacecolor="none" if is_dominated else colour)  # fmt: skip
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_xlim(0, max(p[1] for p in points) * 1.15 or 1.0)
-        ax.grid(alpha=0.3)
-        ax.locator_params(axis="x", nbins=4)
-        ax.set_title(textwrap.fill(titles.get(family, family), 38), fontsize=8)
-        ax.set_xlabel(labels["fig_latency"], fontsize=7)
-        ax.tick_params(labelsize=7)
-    for j in range(len(families), nrows * ncols):
-        axes[j // ncols][j % ncols].axis("off")
+    fig, axes = plt.subplots(len(families), len(axes_cols), squeeze=False,
+                             figsize=(3.1 * len(axes_cols), 2.4 * len(families)))  # fmt: skip
+    for r, family in enumerate(families):
+        rows = points[points.family == family]
+        for c, (col, key) in enumerate(axes_cols):
+            ax = axes[r][c]
+            _panel(ax, rows, col, style)
+            ax.set_xlabel(labels[key], fontsize=7)  # on every row: rows are read one by one
+            if c == 0:
+                ax.set_ylabel(textwrap.fill(titles.get(family, family), 26), fontsize=7)
     handles = [plt.Line2D([], [], color=style[m][0], marker=style[m][1], linestyle="", label=m)
                for m in models]  # fmt: skip
-    fig.legend(handles=handles, loc="upper center", ncol=min(4, len(models)), fontsize=8,
-               bbox_to_anchor=(0.5, 1.0 + 0.1 / nrows), frameon=False)  # fmt: skip
+    handles.append(plt.Line2D([], [], color="#777", linestyle="--", label=labels["fig_front"]))
+    fig.legend(handles=handles, loc="upper center", ncol=min(4, len(handles)), fontsize=8,
+               bbox_to_anchor=(0.5, 1.0 + 0.12 / len(families)), frameon=False)  # fmt: skip
     fig.tight_layout()
     svg = _svg(fig)
     plt.close(fig)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bench.report.summary_view import Formatter
+from bench.report.numbers import Formatter
 
 
 def nominal_label(length: int | None) -> str:
     """A nominal length as the curve's axis writes it: 512, 1k, 2k … 32k."""
     if length is None:
         return "–"
+    length = int(length)  # a table column with gaps holds floats: 1024.0 is still "1k"
     return f"{length // 1024}k" if length >= 1024 else str(length)
 
 
@@ -35,14 +36,19 @@ def effective_rows(lengths: pd.DataFrame, t: dict, fmt: Formatter) -> list[dict]
         rows.append({
             "model": r["model"], "lang": r["lang"],
             "tokens": fmt.int(tokens) if tokens is not None else "–",
-            "effective": length_text(effective, tokens, t, fmt) if effective else "",
+            # A drop that may be chance leaves the length open: a lower bound, not a figure.
+            "effective": (f"{t['not_determinable'].format(n=fmt.int(r['next_n']))} "
+                          f"({t['at_least'].format(nominal=nominal_label(effective))})")
+            if effective and r["uncertain"] else length_text(effective, tokens, t, fmt)
+            if effective else "",
             "uncertain": bool(r["uncertain"]),
-            "score": _score(r, "effective", fmt),
+            # No effective length rests on the shortest length's score: shown in its place.
+            "score": _score(r, "effective" if effective else "first", fmt),
             "next": f"{length_text(r['next_length'], r['next_tokens'], t, fmt)}: "
             f"{_score(r, 'next', fmt)}" if r["next_length"] is not None else "–",
             "floor": _score(r, "floor", fmt, low="floor_low", high="floor_high"),
-            "longest_run": fmt.int(r["longest_run"]),
-            "skipped_from": fmt.int(r["skipped_from"]),
+            "longest_run": nominal_label(r["longest_run"]),
+            "skipped_from": nominal_label(r["skipped_from"]),
         })  # fmt: skip
     return rows
 
@@ -51,8 +57,8 @@ def _score(r: dict, key: str, fmt: Formatter, low: str = "", high: str = "") -> 
     value = r[f"{key}_score"] if key != "floor" else r["floor"]
     if value is None:
         return "–"
-    lo, hi = r[low or f"{key}_ci_low"], r[high or f"{key}_ci_high"]
-    return f"{fmt(value, 2)} [{fmt(lo, 2)}–{fmt(hi, 2)}]"
+    text, bounds = fmt.estimate(value, r[low or f"{key}_ci_low"], r[high or f"{key}_ci_high"])
+    return f"{text} [{bounds}]" if bounds else text
 
 
 def _missing(value) -> bool:

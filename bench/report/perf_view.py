@@ -6,17 +6,20 @@ from collections.abc import Callable
 
 from bench.analysis.capacity import cost_at_capacity, load_capacity
 from bench.analysis.requirements import CostProfile
+from bench.report.numbers import Formatter
 from bench.results.records import LoadResult, Metric, PerfResult, Phase
 
 ENERGY = (Metric.ENERGY_PER_REQUEST, Metric.ENERGY_PER_1K_OUTPUT_TOKENS)
 
 
-def _ms(value) -> str:
-    return "–" if value is None else f"{value * 1000:,.0f}"
+def perf_view(results: list[PerfResult], fmt: Formatter | None = None) -> dict:
+    """Rows per model × input/output length (in the reader's number format), figure series,
+    provenance, failures."""
+    fmt = fmt or Formatter("en")
 
+    def _ms(seconds) -> str:
+        return fmt(seconds * 1000, 0) if seconds is not None else "–"
 
-def perf_view(results: list[PerfResult]) -> dict:
-    """Rows per model × input/output length, figure series, provenance, failures."""
     rows, series, problems, provenance = [], [], [], {}
     for res in results:
         if res.status != "ok":
@@ -43,11 +46,12 @@ def perf_view(results: list[PerfResult]) -> dict:
                 "ttft_p95": _ms(ttft.detail.get("p95")) if ttft else "–",
                 "tpot_p50": _ms(tpot.detail.get("p50")) if tpot else "–",
                 "e2e_p95": _ms(e2e.detail.get("p95")) if e2e else "–",
-                "e2e_cv": f"{e2e.detail['cv']:.1%}" if e2e and e2e.detail.get("cv") is not None
-                else "–",
+                "e2e_cv": f"{fmt(e2e.detail['cv'] * 100, 1)} %"
+                if e2e and e2e.detail.get("cv") is not None else "–",
                 "n": e2e.n if e2e else "–",
-                "peak_rss": f"{rss.value:,.0f}" if rss and rss.value else "–",
-                "wh_per_1k_tokens": f"{energy.value * 1000:.3f}" if energy and energy.value
+                "peak_rss": fmt(rss.value, 0) if rss and rss.value else "–",
+                # kWh per 1,000 tokens → Wh, to two significant digits (never 0.000)
+                "wh_per_1k_tokens": fmt.sig(energy.value * 1000, 2) if energy and energy.value
                 else "–",
             })  # fmt: skip
             if rss and rss.value:

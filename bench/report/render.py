@@ -14,14 +14,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bench.analysis import figures as fig
 from bench.analysis.facts import run_facts
-from bench.analysis.families import family_overview, rag_table, task_sort_key
+from bench.analysis.families import family_overview, pooled_by_family, rag_table, task_sort_key
 from bench.analysis.long_context import effective_lengths, long_context_table
 from bench.analysis.requirements import CostProfile, RequirementsProfile
 from bench.analysis.table import summary, tidy
 from bench.analysis.verdicts import build
 from bench.report.backends_view import model_rows, variant_groups
 from bench.report.context import ReportContext, texts
-from bench.report.family_view import family_view
+from bench.report.family_view import family_view, overview_alt
 from bench.report.figures import (
     load_figure,
     long_context_figure,
@@ -30,9 +30,10 @@ from bench.report.figures import (
     trade_off_figure,
 )
 from bench.report.long_context_view import effective_rows
+from bench.report.names import metric_name, task_title
+from bench.report.numbers import Formatter
 from bench.report.perf_view import load_view, perf_view
 from bench.report.summary_view import (
-    Formatter,
     cascade_view,
     money_view,
     requirements_lines,
@@ -69,24 +70,29 @@ def _provenance(cells: list[CellResult], metric: Metric) -> list[Measurement]:
     return [found[p] for p in sorted(found)]
 
 
-def _task_rows(table: pd.DataFrame, fmt: Formatter) -> dict[str, list[dict]]:
+def _task_rows(table: pd.DataFrame, t: dict, fmt: Formatter,
+               currency: str) -> dict[str, list[dict]]:  # fmt: skip
     rows_by_task: dict[str, list[dict]] = {}
     for _, r in table.iterrows():
         ok = isinstance(r.get("accuracy"), float) and not math.isnan(r.get("accuracy"))
+        score, ci = fmt.estimate(r.get("accuracy"), r.get("ci_low"), r.get("ci_high"))
         rows_by_task.setdefault(r.task, []).append({
             "model": r.model, "size_class": (r.size_class or "").upper(),
-            "params_b": fmt(r.params_b, 3) if r.params_b == r.params_b else "?",
+            "params_b": fmt.sig(r.params_b, 3) if r.params_b == r.params_b else "?",
             "ok": ok, "error": r.get("error"),
             "status": r.get("status") if isinstance(r.get("status"), str) else "ok",
-            "metric": r.get("metric"), "accuracy": fmt(r.get("accuracy"), 3),
-            "ci": f"{fmt(r.get('ci_low'), 3)}–{fmt(r.get('ci_high'), 3)}" if ok else "",
-            "n": int(r.n) if ok else "",
-            "latency": fmt(r.get(Metric.LATENCY_PER_SAMPLE), 3),
-            "tokens_per_s": fmt(r.get(Metric.TOKENS_PER_S), 1),
+            "metric": metric_name(r.get("metric"), t) if ok else None,
+            # The score's digits are those its interval supports; the rest have no interval
+            # here and keep two or three significant digits.
+            "accuracy": score, "ci": ci, "n": int(r.n) if ok else "",
+            "latency": fmt.sig(r.get(Metric.LATENCY_PER_SAMPLE), 2),
+            "tokens_per_s": fmt.sig(r.get(Metric.TOKENS_PER_S), 3),
             "peak_rss": fmt(r.get(Metric.PEAK_RSS), 0),
-            "energy": fmt(r.get(fig.ENERGY_WH_PER_1K), 2), "co2": fmt(r.get(fig.CO2_G_PER_1K), 2),
-            "energy_correct": fmt(r.get(fig.ENERGY_WH_PER_1K_CORRECT), 2),
-            "cost": fmt(r.get("cost_per_1k"), 4), "load_time": fmt(r.get(fig.LOAD_TIME), 1),
+            "energy": fmt.sig(r.get(fig.ENERGY_WH_PER_1K), 2),
+            "co2": fmt.sig(r.get(fig.CO2_G_PER_1K), 2),
+            "energy_correct": fmt.sig(r.get(fig.ENERGY_WH_PER_1K_CORRECT), 2),
+            "cost": fmt.money(r.get("cost_per_1k"), currency),
+            "load_time": fmt.sig(r.get(fig.LOAD_TIME), 2),
         })  # fmt: skip
     return rows_by_task
 
@@ -126,13 +132,22 @@ def build_context(
     long_tasks = {name for name, f in facts.tasks.items() if f.family == "long_context"}
     rag = rag_table(table, facts) if not table.empty else pd.DataFrame()
     perf_results = store.perf_results()
-    perf = perf_view(perf_results)
+    perf = perf_view(perf_results, fmt)
     load = load_view(store.load_results(), costs,
                      lambda task: requirements.for_task(task).max_latency_s)  # fmt: skip
     cells = store.cells()
     energy_prov = _provenance(cells, Metric.ENERGY)
-    labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci")}
-    rows_by_task = _task_rows(table, fmt)
+    labels = {k: t[k] for k in ("fig_latency", "fig_energy", "fig_memory", "fig_cost", "fig_ci",
+                                "fig_front")}  # fmt: skip
+    labels["fig_cost"] = f"{labels['fig_cost']} ({costs.currency})"
+    # Needle tasks are left out of the overview: the long-context curve shows them.
+    pooled = (pooled_by_family(table[~table.task.isin(long_tasks)],
+                               {name: f.family for name, f in facts.tasks.items()})
+              if not table.empty else pd.DataFrame())  # fmt: skip
+    rows_by_task = _task_rows(table, t, fmt, costs.currency)
+    # Readers see tasks by their titles; identifiers only in the method section.
+    titles = {name: task_title(facts.of(name), t)
+              for name in dict.fromkeys([*table.get("task", []), *info.tasks])}  # fmt: skip
     summary_view = (
         summary_rows(
             decisions,
@@ -154,25 +169,23 @@ def build_context(
         requirements=requirements, costs=costs,
         summary=summary_view,
         summary_header=summary_header(decisions, t, fmt) if decisions else [],
-        requirements_text=requirements_lines(requirements, t, fmt),
+        requirements_text=requirements_lines(requirements, t, fmt, titles),
         # Nothing decidable (only SLMs, only relative requirements): one line says so.
         summary_undecided=bool(summary_view)
         and all(r["kind"] == "no_reference" for r in summary_view),
         has_llm=any(s.size_class == "llm" for s in info.model_specs),
-        money=money_view(decisions, t, fmt) if decisions else None,
-        cascades=cascade_view(decisions, fmt) if decisions else [],
+        money=money_view(decisions, t, fmt, costs.currency, titles) if decisions else None,
+        cascades=cascade_view(decisions, t, fmt, titles) if decisions else None,
         rows_by_task=rows_by_task,
+        task_titles=titles,
         knowledge_rows={k: v for k, v in rows_by_task.items()
                         if facts.of(k).family == "knowledge"},
         families=family_view(family_overview(table, facts, lengths),
-                             list(dict.fromkeys(table.model)), t, fmt)
+                             list(dict.fromkeys(table.model)), t, fmt, titles)
         if not table.empty else None,
-        # Needle tasks are left out here: the long-context curve shows them, length by length.
-        overview_svg=overview_figure(
-            table[~table.task.isin(long_tasks)],
-            {name: f.family for name, f in facts.tasks.items()}, t["family_labels"], labels)
-        if not table.empty else None,
-        figure_svg=trade_off_figure(table[~table.task.isin(long_tasks)], labels)
+        overview_svg=overview_figure(pooled, t["family_labels"], labels),
+        overview_alt=overview_alt(pooled, t["family_labels"], t, fmt),
+        figure_svg=trade_off_figure(table[~table.task.isin(long_tasks)], labels, titles)
         if not table.empty else None,
         long_context_svg=long_context_figure(curves),
         perf=perf, perf_svg=perf_figure(perf["series"]),
@@ -181,7 +194,7 @@ def build_context(
         models_as_run=model_rows(info.model_specs),
         effective=effective_rows(lengths, t, fmt),
         rag=[{"model": r["model"], "lang": r["lang"],
-              **{k: fmt(r.get(k), 3) for k in ("retrieved", "gold", "closed", "recall")}}
+              **{k: fmt(r.get(k), 2) for k in ("retrieved", "gold", "closed", "recall")}}
              for r in rag.to_dict("records")],
         examples=[
             {"model": c.model, "task": c.task,

@@ -2,62 +2,51 @@
 
 from __future__ import annotations
 
-import math
-
 from bench.analysis.decide import Comparison, Decision, Reference
 from bench.analysis.facts import RunFacts
 from bench.analysis.requirements import Requirement, RequirementsProfile
 from bench.analysis.verdicts import RunDecisions
 from bench.report.names import task_title
+from bench.report.numbers import Formatter, interval_digits
+
+__all__ = ["Formatter", "cascade_view", "money_view", "requirements_lines", "summary_rows"]
 
 
-class Formatter:
-    """Numbers as the reader's locale writes them (de: 1.234,5; en: 1,234.5)."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __call__(self, value, digits: int = 2) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        text = f"{value:,.{digits}f}"
-        if self.lang == "de":
-            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-        return text
-
-    def int(self, value) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        return self(float(value), 0)
+def _digits(test) -> int:
+    """Decimals of a difference in points: what its interval supports, at most one."""
+    digits = interval_digits(test.lower * 100, test.upper * 100)
+    return 1 if digits is None else min(digits, 1)
 
 
-def _points(x: float, fmt: Formatter) -> str:
+def _points(x: float, fmt: Formatter, digits: int = 1) -> str:
     """A difference of scores in percentage points, signed."""
-    text = fmt(abs(x) * 100, 1)
+    text = fmt(abs(x) * 100, digits)
     return ("+" if x > 0 else "−" if x < 0 else "±") + text
 
 
-def _bound(x: float, t: dict, fmt: Formatter) -> str:
+def _bound(x: float, t: dict, fmt: Formatter, digits: int = 1) -> str:
     """A bound of the difference in words: '4.2 points worse' / 'better' / 'equal'."""
     if abs(x) < 5e-4:
         return t["points_equal"]
     key = "points_worse" if x < 0 else "points_better"
-    return t[key].format(p=fmt(abs(x) * 100, 1))
+    return t[key].format(p=fmt(abs(x) * 100, digits))
 
 
 def _relative_line(d: Decision, cmp: Comparison, t: dict, fmt: Formatter) -> str:
     test = cmp.test
-    args = {"model": cmp.model, "ref": d.reference.model, "diff": _points(test.difference, fmt),
+    digits = _digits(test)
+    args = {"model": cmp.model, "ref": d.reference.model,
+            "diff": _points(test.difference, fmt, digits),
             "n": test.n, "d": fmt(d.margin * 100, 0)}  # fmt: skip
     if test.outcome == "inferior":
-        line = t["rel_needed"].format(worse=fmt(-test.upper * 100, 1), **args)
+        line = t["rel_needed"].format(worse=fmt(-test.upper * 100, _digits(test)), **args)
     elif test.lower >= 0:
         line = t["rel_at_least_as_good"].format(**args)
     elif test.outcome == "noninferior":
-        line = t["rel_sufficient"].format(worse=fmt(-test.lower * 100, 1), **args)
+        line = t["rel_sufficient"].format(worse=fmt(-test.lower * 100, _digits(test)), **args)
     else:
-        line = t["rel_open"].format(low=_bound(test.lower, t, fmt),
-                                    high=_bound(test.upper, t, fmt), **args)  # fmt: skip
+        line = t["rel_open"].format(low=_bound(test.lower, t, fmt, digits),
+                                    high=_bound(test.upper, t, fmt, digits), **args)  # fmt: skip
     return line if cmp.tested else f"{line} {t['not_tested']}"
 
 
@@ -75,7 +64,7 @@ def requirement_text(r: Requirement, t: dict, fmt: Formatter) -> str:
     if r.max_latency_s:
         parts.append(t["req_latency"].format(s=fmt(r.max_latency_s, 1)))
     if r.device:
-        parts.append(t["req_device"].format(device=r.device))
+        parts.append(t["req_device"].format(device=t["device_names"].get(r.device, r.device)))
     if r.max_memory_mib:
         parts.append(t["req_memory"].format(m=fmt.int(r.max_memory_mib)))
     if r.max_energy_wh_per_1k:
@@ -87,12 +76,14 @@ def requirement_text(r: Requirement, t: dict, fmt: Formatter) -> str:
     return "; ".join(parts)
 
 
-def requirements_lines(req: RequirementsProfile, t: dict, fmt: Formatter) -> list[str]:
-    """The profile in plain words: the defaults, then each task that differs."""
+def requirements_lines(req: RequirementsProfile, t: dict, fmt: Formatter,
+                       titles: dict[str, str] | None = None) -> list[str]:  # fmt: skip
+    """The profile in plain words: the defaults, then each task that differs (by its title)."""
+    titles = titles or {}
     name = "" if req.name == "default" else f" ({req.name})"
     lines = [t["req_all"].format(name=name, text=requirement_text(req.defaults, t, fmt))]
     for task in sorted(req.tasks):
-        lines.append(f"{task}: {requirement_text(req.for_task(task), t, fmt)}")
+        lines.append(f"{titles.get(task, task)}: {requirement_text(req.for_task(task), t, fmt)}")
     return lines
 
 
@@ -116,26 +107,6 @@ def _verdict_text(d: Decision, t: dict, fmt: Formatter) -> str:
     return text
 
 
-def energy_text(wh: float | None, fmt: Formatter) -> str:
-    """Energy in the unit that keeps a few digits: Wh, or mWh below 1 Wh."""
-    if wh is None or (isinstance(wh, float) and math.isnan(wh)):
-        return "–"
-    return f"{fmt(wh, 2)} Wh" if wh >= 1 else f"{fmt(wh * 1000, 1)} mWh"
-
-
-def money_text(amount: float | None, currency: str, fmt: Formatter) -> str:
-    """Money in cents below one unit (0,7 ct), else in the currency."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    if amount < 1 and currency in CENTS:
-        return f"{fmt(amount * 100, 1 if amount * 100 < 10 else 0)} {CENTS[currency]}"
-    return f"{fmt(amount, 2)} {currency}"
-
-
-CENTS = {"EUR": "ct", "USD": "¢", "CHF": "Rp."}
-"""The hundredth of a currency as readers write it."""
-
-
 def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
               energy_estimated: bool) -> str:  # fmt: skip
     """The verdict in one sentence with the numbers it rests on."""
@@ -143,14 +114,16 @@ def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
     if d.mode == "relative" and cmp and d.reference:
         test, args = cmp.test, {"model": cmp.model, "ref": d.reference.model, "n": cmp.test.n}
         if d.verdict == "slm_sufficient":
-            worse = fmt(-test.lower * 100, 1)
+            worse = fmt(-test.lower * 100, _digits(test))
             text = (t["say_better"].format(**args) if test.lower >= 0
                     else t["say_sufficient"].format(worse=worse, **args))  # fmt: skip
         elif d.verdict in {"llm_needed", "none_meets"}:
-            text = t["say_needed"].format(worse=fmt(-test.upper * 100, 1), **args)
+            text = t["say_needed"].format(worse=fmt(-test.upper * 100, _digits(test)), **args)
         else:
-            text = t["say_open"].format(low=_bound(test.lower, t, fmt),
-                                        high=_bound(test.upper, t, fmt), **args)  # fmt: skip
+            digits = _digits(test)
+            text = t["say_open"].format(low=_bound(test.lower, t, fmt, digits),
+                                        high=_bound(test.upper, t, fmt, digits),
+                                        **args)  # fmt: skip
     elif d.mode == "absolute" and d.check(d.deciding or d.recommended):
         chk = d.check(d.deciding or d.recommended)
         text = t["say_absolute"].format(model=chk.model, lo=fmt(chk.low * 100, 0),
@@ -166,13 +139,16 @@ def _sentence(d: Decision, cands: dict, t: dict, fmt: Formatter, currency: str,
             text += " " + t["say_beyond"].format(items=fmt.int(items or 0))
         elif d.samples_needed is not None and d.deciding in cands:
             text += " " + t["say_more"].format(total=fmt.int(d.samples_needed))
-    c = cands.get(d.recommended)
+    # The recommended model's running figures; with none recommended, those of the model the
+    # open verdict is about, named, so the reader sees what it would cost.
+    c = cands.get(d.recommended) or cands.get(d.deciding)
     if c is not None:
         wh = c.energy_wh_per_1k / 1000 if c.energy_wh_per_1k is not None else None
-        text += " " + t["say_costs"].format(
-            lat=fmt(c.latency_s, 2) if c.latency_s is not None else "–",
-            energy=energy_text(wh, fmt) + (f" ({t['estimated']})" if energy_estimated else ""),
-            cost=money_text(c.cost_per_1k, currency, fmt),
+        text += " " + t["say_costs" if c.model == d.recommended else "say_costs_of"].format(
+            model=c.model,
+            lat=fmt.sig(c.latency_s, 2),
+            energy=fmt.energy(wh) + (f" ({t['estimated']})" if energy_estimated else ""),
+            cost=fmt.money(c.cost_per_1k, currency),
         )
     return text
 
@@ -215,7 +191,7 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
                 basis = t[f"basis_{c.latency_source or 'batched'}"].format(n=c.latency_n or "–")
                 why.append(t["latency_line"].format(lat=fmt(c.latency_s, 2), basis=basis))
             if c.cost_per_1k is not None:
-                line = t["cost_line"].format(cost=fmt(c.cost_per_1k, 4), currency=currency)
+                line = t["cost_line"].format(cost=fmt.money(c.cost_per_1k, currency))
                 why.append(f"{line} ({t['cost_basis']}: {c.cost_basis})" if c.cost_basis else line)
         rows.append({"task": d.task, "title": task_title(facts.of(d.task), t),
                      "sentence": _sentence(d, cands, t, fmt, currency, energy_estimated),
@@ -225,35 +201,76 @@ def summary_rows(dec: RunDecisions, req: RequirementsProfile, t: dict, fmt: Form
     return rows
 
 
-def money_view(dec: RunDecisions, t: dict, fmt: Formatter) -> dict:
-    """Break-even lines and the sensitivity table."""
+def _assumed(row: dict, fmt: Formatter, currency: str) -> str:
+    """An assumption's value with its unit: 1,500 EUR, 0.35 EUR/kWh, 30 %."""
+    value = row["value"]
+    if row["assumption"] == "utilisation":
+        return f"{fmt(value * 100, 0)} %"
+    if row["assumption"] == "electricity_per_kwh":
+        return f"{fmt(value, 2)} {currency}/kWh"
+    return f"{fmt.approx(value, 3)} {currency}"
+
+
+def money_view(dec: RunDecisions, t: dict, fmt: Formatter, currency: str = "EUR",
+               titles: dict[str, str] | None = None) -> dict:  # fmt: skip
+    """Break-even lines (each task by its title) and the sensitivity table."""
+    titles = titles or {}
     lines = []
     for b in dec.break_even:
         if b["volume"] is None:
             line = t["no_break_even"].format(api=b["api"], model=b["model"])
         else:
             line = t["break_even"].format(model=b["model"], api=b["api"],
-                                          volume=fmt.int(b["volume"]))  # fmt: skip
+                                          volume=fmt.approx(b["volume"]))  # fmt: skip
             if b["beyond_capacity"]:
-                line += " " + t["beyond_capacity"].format(capacity=fmt.int(b["capacity"]))
+                line += " " + t["beyond_capacity"].format(capacity=fmt.approx(b["capacity"]))
         if b.get("basis"):
             line += f" ({t['cost_basis']}: {b['basis']})"
-        lines.append(f"{b['task']}: {line}")
-    sens = [{"model": s["model"], "assumption": s["assumption"], "factor": fmt(s["factor"], 1),
-             "value": fmt(s["value"], 2), "per_1k": fmt(s["per_1k"], 4)}
+        lines.append(f"{titles.get(b['task'], b['task'])}: {line}")
+    names = t["assumption_names"]
+    sens = [{"model": s["model"], "assumption": names.get(s["assumption"], s["assumption"]),
+             "factor": fmt(s["factor"], 1), "value": _assumed(s, fmt, currency),
+             "per_1k": fmt.money(s["per_1k"], currency)}
             for s in dec.sensitivity]  # fmt: skip
     models = sorted({s["model"] for s in dec.sensitivity})
-    return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None}
+    return {"break_even": lines, "sensitivity": sens, "model": ", ".join(models) or None,
+            "gaps": break_even_gaps(dec, t, titles)}  # fmt: skip
 
 
-def cascade_view(dec: RunDecisions, fmt: Formatter) -> list[dict]:
-    """Per task: the pair of models and the blended figures at each threshold."""
-    out = []
+CASCADE_MIN_N = 30
+"""Fewer shared samples than this, and a threshold chosen on them would fit chance."""
+
+
+def cascade_view(dec: RunDecisions, t: dict, fmt: Formatter,
+                 titles: dict[str, str] | None = None) -> dict:  # fmt: skip
+    """Per task: the pair of models and the blended figures at each threshold — only where the
+    verdict leaves room for one (no SLM alone shown enough) and n supports choosing a threshold;
+    elsewhere one line says why not."""
+    titles = titles or {}
+    verdicts = {d.task: d for d in dec.decisions}
+    shown, not_shown = [], []
     for task, (small, large, points) in sorted(dec.cascades.items()):
-        out.append({
-            "task": task, "small": small, "large": large,
+        title, d = titles.get(task, task), verdicts.get(task)
+        ns = [c.n for c in dec.candidates.get(task, []) if c.model in (small, large)]
+        n = min(ns) if ns else 0
+        if d is not None and d.verdict == "slm_sufficient":
+            not_shown.append(t["cascade_not_needed"].format(task=title, model=d.recommended))
+            continue
+        if n < CASCADE_MIN_N:
+            not_shown.append(t["cascade_too_few"].format(task=title, n=n, need=CASCADE_MIN_N))
+            continue
+        shown.append({
+            "task": task, "title": title, "small": small, "large": large, "n": n,
             "points": [{"threshold": fmt(p.threshold, 1), "escalated": fmt(p.escalated * 100, 0),
-                        "accuracy": fmt(p.accuracy, 3), "cost": fmt(p.cost_per_1k, 4),
-                        "latency": fmt(p.latency_s, 3)} for p in points[::2]],
+                        "accuracy": fmt(p.accuracy, 2), "cost": fmt.sig(p.cost_per_1k, 2),
+                        "latency": fmt.sig(p.latency_s, 2)} for p in points[::2]],
         })  # fmt: skip
-    return out
+    return {"shown": shown, "not_shown": not_shown}
+
+
+def break_even_gaps(dec: RunDecisions, t: dict, titles: dict[str, str] | None = None) -> str:
+    """One line naming the tasks without a break-even because no model is recommended there
+    (the verdict is open or nothing meets the requirements); '' when every task has one."""
+    titles = titles or {}
+    open_tasks = [titles.get(d.task, d.task) for d in dec.decisions if not d.recommended]
+    return t["break_even_none"].format(tasks="; ".join(open_tasks)) if open_tasks else ""
