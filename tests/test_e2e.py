@@ -271,7 +271,7 @@ def test_killed_model_process_keeps_finished_work_and_resumes(tmp_path):
     store = open_run(run_dir)
     assert store.read_cell("smollm2-135m-instruct", "citizen_requests_en").status == "ok"
     killed = store.read_cell("smollm2-135m-instruct", "short_answers_de")
-    assert killed.status == "error" and "exited with code -9" in killed.error
+    assert killed.status == "error" and "killed by signal 9 (SIGKILL)" in killed.error
     assert "--resume" in err
 
     resumed = run_cli("run", "--resume", str(run_dir), "--no-report")
