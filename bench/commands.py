@@ -29,7 +29,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UserError("--suite needs a suite name; see slm-bench tasks list")
         if args.tasks == []:
             raise UserError("--tasks needs at least one task name; see slm-bench tasks list")
-        tasks, limit, suite_perf = args.tasks, args.limit, None
+        tasks, limit, suite_perf, suite_load = args.tasks, args.limit, None, False
         if tasks is None or args.suite:
             from bench.taskkit.suites import load_suites, resolve_suite
 
@@ -38,6 +38,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             tasks = tasks or suite_tasks
             limit = limit or suite_limit
             suite_perf = load_suites()[name].perf_config()
+            suite_load = load_suites()[name].load
             if args.perf is None:
                 args.perf = suite_perf is not None
         # Options left unset are None: RunConfig's own defaults apply.
@@ -50,7 +51,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             country_iso_code=args.country,
             catalogue=args.catalogue,
             perf=_perf_config(args, suite_perf),
-            load=_load_config(args),
+            load=_load_config(args, suite_load),
             engine=args.engine,
             reference=args.reference,
             request_probe=args.request_probe,
@@ -178,9 +179,10 @@ def _perf_config(args: argparse.Namespace, suite_perf=None):
     return _yaml_config(args.perf_config, PerfConfig)
 
 
-def _load_config(args: argparse.Namespace):
-    """The load sweep's config when --load or --load-config is given, else None."""
-    if not (args.load or args.load_config):
+def _load_config(args: argparse.Namespace, suite_load: bool = False):
+    """The load sweep's config when --load or --load-config is given or the suite asks for
+    it, else None."""
+    if not (args.load or args.load_config or suite_load):
         return None
     from bench.run.config import LoadConfig
 

@@ -91,3 +91,16 @@ def test_default_suite_runs_a_light_scenario_and_full_the_complete_one():
     assert full == PerfConfig()
     assert max(light.input_tokens) <= 512 and max(light.batch_sizes) <= 4
     assert suites["quick"].perf_config() is None
+
+
+def test_full_suite_switches_the_load_sweep_on_and_the_default_does_not():
+    import argparse
+
+    from bench.commands import _load_config
+    from bench.run.config import LoadConfig
+
+    suites = load_suites()
+    assert suites["full"].load and not suites["default"].load and not suites["quick"].load
+    unset = argparse.Namespace(load=None, load_config=None)
+    assert _load_config(unset, suite_load=True) == LoadConfig()
+    assert _load_config(unset, suite_load=False) is None

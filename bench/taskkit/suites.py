@@ -30,6 +30,12 @@ class Suite(BaseModel):
         "the sizes to run (fields of PerfConfig; unset ones keep the full defaults).",
     )
 
+    load: bool = Field(
+        default=False,
+        description="Also run the load sweep (bench.run.load) with its default settings, on "
+        "the models whose backend is a server; others record it as skipped.",
+    )
+
     def perf_config(self) -> PerfConfig | None:
         """The scenario this suite runs, or None when it runs none."""
         if isinstance(self.perf, PerfConfig):
