@@ -30,6 +30,11 @@ DEFAULT_LABELS = {
 }
 
 
+def model_styles(models: list[str]) -> dict[str, tuple[str, str]]:
+    """Colour and marker per model, the same in every figure of a report."""
+    return {m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]) for i, m in enumerate(models)}
+
+
 def dominated(points: list[tuple[float, float]]) -> list[bool]:
     """Pareto: a (cost, accuracy) point is dominated when another is at least as accurate and
     no dearer, and strictly better in one of the two."""
@@ -91,8 +96,7 @@ def trade_off_figure(summary: pd.DataFrame, labels: dict | None = None,
         return None
     tasks = list(dict.fromkeys(ok.task))
     models = list(dict.fromkeys(summary.model))
-    style = {m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)])
-             for i, m in enumerate(models)}  # fmt: skip
+    style = model_styles(models)
     axes_cols = [(col, key) for col, key in TRADE_OFFS if col in ok and ok[col].notna().any()]
     fig, axes = plt.subplots(len(tasks), len(axes_cols), squeeze=False,
                              figsize=(3.2 * len(axes_cols), 2.7 * len(tasks)))  # fmt: skip
@@ -148,8 +152,7 @@ def overview_figure(points: pd.DataFrame, titles: dict[str, str],
         return None
     families = list(dict.fromkeys(points.family))
     models = list(dict.fromkeys(points.model))
-    style = {m: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)])
-             for i, m in enumerate(models)}  # fmt: skip
+    style = model_styles(models)
     fig, axes = plt.subplots(len(families), len(axes_cols), squeeze=False,
                              figsize=(3.1 * len(axes_cols), 2.4 * len(families)))  # fmt: skip
     for r, family in enumerate(families):
